@@ -1,0 +1,45 @@
+//! The headless commands. `main` parses the command line into [`Cli`] and calls [`execute`].
+
+mod args;
+mod run;
+
+pub use args::{Cli, Command, ParamOverrides, RunArgs};
+pub use run::run_command;
+
+use crate::io::{PresetError, WriteError};
+use crate::physics::ParamError;
+use thiserror::Error;
+
+/// Why a command failed. Bad input exits with status 2, everything else with 1.
+#[derive(Debug, Error)]
+pub enum CliError {
+    #[error("invalid parameter: {0}")]
+    Params(#[from] ParamError),
+    #[error(transparent)]
+    Preset(#[from] PresetError),
+    #[error(transparent)]
+    Write(#[from] WriteError),
+    #[error("cannot encode the run metadata: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("cannot install the Ctrl-C handler: {0}")]
+    Signal(#[from] ctrlc::Error),
+    #[error("the run stopped early: {0}")]
+    Stopped(crate::sim::StopReason),
+}
+
+impl CliError {
+    /// The process exit status for this error.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Params(_) | CliError::Preset(_) => 2,
+            _ => 1,
+        }
+    }
+}
+
+/// Run a subcommand.
+pub fn execute(command: Command) -> Result<(), CliError> {
+    match command {
+        Command::Run(args) => run_command(&args),
+    }
+}

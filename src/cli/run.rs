@@ -1,0 +1,91 @@
+//! `spinboson run`: one parameter set, with a progress bar, Ctrl-C and safe output files.
+
+use super::{CliError, RunArgs};
+use crate::io::{Preset, RunMetadata, run_csv, write_atomic};
+use crate::physics::Params;
+use crate::sim::{JobRequest, Progress, StopReason, run_job};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::Write as _;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// The parameters a `run` invocation asks for: the preset (or defaults) with the flags applied,
+/// validated.
+pub fn resolve_params(args: &RunArgs) -> Result<Params, CliError> {
+    let base = match &args.preset {
+        Some(path) => Preset::load(path)?.params,
+        None => Params::default(),
+    };
+    let params = args.overrides.apply(&base);
+    params.validate()?;
+    Ok(params)
+}
+
+fn progress_bar(params: &Params, quiet: bool) -> ProgressBar {
+    let total = params.steps_per_trajectory() * params.n_trajectories() as u64;
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    if quiet {
+        bar.set_draw_target(ProgressDrawTarget::hidden());
+    }
+    let style = ProgressStyle::with_template(
+        "{bar:40} {percent:>3}% {msg} elapsed {elapsed_precise} eta {eta}",
+    )
+    .unwrap_or_else(|_| ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar
+}
+
+/// Run the job; write the CSV and its JSON sidecar (or the CSV to stdout). Ctrl-C stops the run
+/// and still writes what finished, marked cancelled, then reports [`CliError::Stopped`].
+pub fn run_command(args: &RunArgs) -> Result<(), CliError> {
+    let params = resolve_params(args)?;
+    let cancel = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&cancel);
+    ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed))?;
+    let bar = progress_bar(&params, args.quiet);
+    let on_progress = |p: &Progress| {
+        bar.set_position(p.steps_done);
+        bar.set_message(format!(
+            "{}/{} trajectories",
+            p.trajectories_done, p.trajectories_total
+        ));
+    };
+    let request = JobRequest {
+        job_id: 0,
+        params: params.clone(),
+    };
+    let outcome = run_job(&request, &cancel, &on_progress).map_err(|e| match e {
+        crate::sim::SimError::Invalid(p) => CliError::Params(p),
+    })?;
+    bar.finish_and_clear();
+    let csv = run_csv(outcome.ensemble.as_ref());
+    match &args.out {
+        Some(path) => {
+            write_atomic(path, csv.as_bytes())?;
+            let meta = serde_json::to_string_pretty(&RunMetadata::new(&params, &outcome))?;
+            write_atomic(&path.with_extension("json"), meta.as_bytes())?;
+        }
+        None => {
+            // A closed stdout (e.g. `| head`) is not worth failing the run over.
+            std::io::stdout().write_all(csv.as_bytes()).ok();
+        }
+    }
+    let secs = outcome.elapsed.as_secs_f64();
+    if !args.quiet {
+        eprintln!(
+            "{}: {}/{} trajectories in {:.2} s ({:.3e} trajectory-steps/s, dt = {:.4e}, Ns = {}, Nb = {})",
+            outcome.stop,
+            outcome.trajectories_completed,
+            params.n_trajectories(),
+            secs,
+            outcome.steps_done as f64 / secs.max(1e-9),
+            params.effective_dt(),
+            params.ns(),
+            params.nb(),
+        );
+    }
+    match outcome.stop {
+        StopReason::Completed => Ok(()),
+        stop => Err(CliError::Stopped(stop)),
+    }
+}

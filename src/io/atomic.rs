@@ -1,0 +1,51 @@
+//! Safe writes: a temporary file beside the target, then a rename, so a crash or a full disk
+//! never leaves a half-written file where a good one stood.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+/// A file could not be written.
+#[derive(Debug, Error)]
+#[error("cannot write {path}: {source}")]
+pub struct WriteError {
+    pub path: PathBuf,
+    #[source]
+    pub source: std::io::Error,
+}
+
+/// Write `contents` to `path` atomically: to a temporary file in the same directory, synced,
+/// then renamed over `path`. On any error the previous file (if any) is untouched.
+pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), WriteError> {
+    let err = |source| WriteError {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(err)?;
+    tmp.write_all(contents).map_err(err)?;
+    tmp.as_file().sync_all().map_err(err)?;
+    tmp.persist(path).map_err(|e| err(e.error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_content_and_keeps_old_file_on_failure() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("a.csv");
+        write_atomic(&path, b"first").expect("write");
+        write_atomic(&path, b"second").expect("overwrite");
+        assert_eq!(std::fs::read(&path).expect("read"), b"second");
+        // A target inside a missing directory fails and leaves nothing behind.
+        let bad = dir.path().join("missing").join("b.csv");
+        assert!(write_atomic(&bad, b"x").is_err());
+        assert_eq!(std::fs::read_dir(dir.path()).expect("list").count(), 1);
+    }
+}

@@ -1,0 +1,12 @@
+//! spinboson: far-from-equilibrium dynamics of disordered spin-boson systems (DTWA + TWA), after
+//! Kelly, Rey and Marino, PRL 126, 133603 (2021). See `PHYSICS.md` for the conventions.
+//!
+//! - [`physics`]: the model, sampling, the exact splitting integrator, observables, timescales;
+//! - [`sim`]: ensembles over rayon and the job runner used by every front end;
+//! - [`io`]: presets, CSV/JSON export and safe file writes;
+//! - [`cli`]: the headless commands.
+
+pub mod cli;
+pub mod io;
+pub mod physics;
+pub mod sim;

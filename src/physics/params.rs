@@ -1,0 +1,561 @@
+//! Model and run parameters, their validation, and the derived quantities
+//! (Ns, Nb, coupling variance, automatic time step, memory estimate).
+//!
+//! Conventions follow `PHYSICS.md`: `sigma`, `omega` and `h` are absolute; with the
+//! default `h = 1` they equal the paper's `sigma / sqrt(h)` and `omega / h`.
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+/// Which Hamiltonian is integrated.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Model {
+    /// The full spin-boson model, Eq. (1): spins and `Nb` cavity modes.
+    #[default]
+    SpinBoson,
+    /// The adiabatic (quantum Hopfield) model, Eq. (3): photons eliminated.
+    Adiabatic,
+}
+
+/// Spacing of the output time grid.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum GridSpacing {
+    /// `t = 0` followed by `points - 1` log-spaced times from `t_min` to `t_max`.
+    #[default]
+    Log,
+    /// `points` equally spaced times from 0 to `t_max`.
+    Linear,
+}
+
+/// Initial coherent displacement of every photon mode, `<a_l(0)>` (real).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub enum Displacement {
+    /// Photons start in the vacuum.
+    #[default]
+    None,
+    /// The paper's composite quench: `2 Ns / sqrt(Nt omega / h)`.
+    Paper,
+    /// A given real amplitude.
+    Value(f64),
+}
+
+/// The time integrator.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Integrator {
+    /// Strang splitting `H0(dt/2) Hc(dt) H0(dt/2)`: second order, one coupling stage per step.
+    #[default]
+    Strang,
+    /// Yoshida's triple-jump composition of Strang: fourth order, three coupling stages per step.
+    Yoshida4,
+}
+
+impl Integrator {
+    /// Coefficients `(a, b)` of the splitting `H0(a_0 dt) Hc(b_0 dt) H0(a_1 dt) ... H0(a_m dt)`.
+    pub fn coefficients(self) -> (&'static [f64], &'static [f64]) {
+        match self {
+            Integrator::Strang => (&[0.5, 0.5], &[1.0]),
+            Integrator::Yoshida4 => (&YOSHIDA_A, &YOSHIDA_B),
+        }
+    }
+
+    /// Largest |b_i|: the longest coupling substep, relative to `dt`.
+    pub fn max_stage(self) -> f64 {
+        self.coefficients()
+            .1
+            .iter()
+            .fold(0.0_f64, |m, b| m.max(b.abs()))
+    }
+
+    /// Automatic step in units of `1 / w_max` (see [`Params::w_max`]).
+    pub fn auto_dt_factor(self) -> f64 {
+        match self {
+            Integrator::Strang => AUTO_DT_STRANG,
+            Integrator::Yoshida4 => AUTO_DT_YOSHIDA4,
+        }
+    }
+}
+
+// Yoshida (1990): w1 = 1 / (2 - 2^(1/3)), w0 = -2^(1/3) / (2 - 2^(1/3)).
+const YOSHIDA_W1: f64 = 1.351_207_191_959_657_6;
+const YOSHIDA_W0: f64 = -1.702_414_383_919_315_3;
+const YOSHIDA_A: [f64; 4] = [
+    YOSHIDA_W1 / 2.0,
+    (YOSHIDA_W1 + YOSHIDA_W0) / 2.0,
+    (YOSHIDA_W0 + YOSHIDA_W1) / 2.0,
+    YOSHIDA_W1 / 2.0,
+];
+const YOSHIDA_B: [f64; 3] = [YOSHIDA_W1, YOSHIDA_W0, YOSHIDA_W1];
+
+/// Automatic Strang step: `dt = 0.1 / w_max`.
+pub const AUTO_DT_STRANG: f64 = 0.1;
+/// Automatic Yoshida step: `dt = 0.25 / w_max` (three stages per step).
+pub const AUTO_DT_YOSHIDA4: f64 = 0.25;
+/// Stability bound: the longest coupling substep `max|b_i| dt` may not exceed `1 / w_max`
+/// (one radian of the fastest rotation per stage). Beyond it the splitting error is O(1).
+pub const STABILITY_PHASE: f64 = 1.0;
+/// Limit on the estimated memory of a run, in bytes (4 GiB).
+pub const MEMORY_LIMIT_BYTES: u64 = 4 << 30;
+/// Largest number of output time points.
+pub const MAX_POINTS: usize = 1_000_000;
+/// Largest batch of trajectories integrated together (one GEMM's column count).
+pub const MAX_BATCH: usize = 32;
+
+/// Every parameter of a run. Loadable from RON; missing fields take the defaults
+/// (a moderate Fig. 2-center point: alpha = 10, sigma/sqrt(h) = 3, omega/h = 1).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Params {
+    /// Total number of particles `Nt = Ns + Nb`.
+    pub nt: usize,
+    /// Frustration parameter `alpha = Nb / Ns`.
+    pub alpha: f64,
+    /// Disorder strength: couplings have variance `sigma^2 omega / (2 Nt)`.
+    pub sigma: f64,
+    /// Cavity mode frequency.
+    pub omega: f64,
+    /// Transverse field.
+    pub h: f64,
+    /// Final time.
+    pub t_max: f64,
+    /// Time step; `None` picks `auto_dt_factor / w_max`.
+    pub dt: Option<f64>,
+    /// Output grid spacing.
+    pub grid: GridSpacing,
+    /// Number of output times, including `t = 0`.
+    pub points: usize,
+    /// First nonzero output time of a log grid.
+    pub t_min: f64,
+    /// Number of disorder realizations (independent coupling matrices).
+    pub realizations: usize,
+    /// Trajectories (phase-space samples) per realization.
+    pub trajectories_per_realization: usize,
+    /// Seed of every random number of the run.
+    pub seed: u64,
+    /// Full spin-boson or adiabatic model.
+    pub model: Model,
+    /// Adiabatic model only: keep the classical `j = k` term of Eq. (3).
+    pub self_interaction: bool,
+    /// Photon loss rate (0 = none).
+    pub kappa: f64,
+    /// Initial photon displacement.
+    pub displacement: Displacement,
+    /// Time integrator.
+    pub integrator: Integrator,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Self {
+            nt: 400,
+            alpha: 10.0,
+            sigma: 3.0,
+            omega: 1.0,
+            h: 1.0,
+            t_max: 100.0,
+            dt: None,
+            grid: GridSpacing::Log,
+            points: 160,
+            t_min: 0.01,
+            realizations: 8,
+            trajectories_per_realization: 32,
+            seed: 1,
+            model: Model::SpinBoson,
+            self_interaction: false,
+            kappa: 0.0,
+            displacement: Displacement::None,
+            integrator: Integrator::Strang,
+        }
+    }
+}
+
+/// A parameter outside its allowed range. Each variant names the field, the value and the range.
+#[derive(Clone, Debug, Error, PartialEq)]
+pub enum ParamError {
+    #[error("{field} = {value} is not a finite number")]
+    NotFinite { field: &'static str, value: f64 },
+    #[error("{field} = {value} is out of range: allowed {range}")]
+    OutOfRange {
+        field: &'static str,
+        value: f64,
+        range: &'static str,
+    },
+    #[error("nt = {nt} is out of range: allowed 2 <= nt <= 1000000")]
+    Nt { nt: usize },
+    #[error(
+        "alpha = {alpha} leaves no spins at nt = {nt} (Ns = round(nt / (1 + alpha)) must be >= 1)"
+    )]
+    NoSpins { alpha: f64, nt: usize },
+    #[error("alpha = {alpha} leaves no photon modes at nt = {nt} (Nb = nt - Ns must be >= 1)")]
+    NoModes { alpha: f64, nt: usize },
+    #[error("{field} = {value} is out of range: allowed {range}")]
+    Count {
+        field: &'static str,
+        value: usize,
+        range: &'static str,
+    },
+    #[error("t_min = {t_min} must be below t_max = {t_max} for a log grid")]
+    TMin { t_min: f64, t_max: f64 },
+    #[error(
+        "dt = {dt} exceeds the stability bound {dt_max:.4e} of the {integrator:?} integrator (max stage x dt <= 1 / w_max, w_max = {w_max:.4})"
+    )]
+    DtTooLarge {
+        dt: f64,
+        dt_max: f64,
+        w_max: f64,
+        integrator: Integrator,
+    },
+    #[error(
+        "integrator = Yoshida4 has negative substeps and cannot integrate photon loss (kappa = {kappa}): use Strang"
+    )]
+    LossNeedsStrang { kappa: f64 },
+    #[error(
+        "the run needs about {needed_mib} MiB, above the limit of {limit_mib} MiB: lower nt, points or realizations"
+    )]
+    Memory { needed_mib: u64, limit_mib: u64 },
+}
+
+fn finite(field: &'static str, value: f64) -> Result<f64, ParamError> {
+    if value.is_finite() {
+        Ok(value)
+    } else {
+        Err(ParamError::NotFinite { field, value })
+    }
+}
+
+fn at_least(
+    field: &'static str,
+    value: f64,
+    min: f64,
+    strict: bool,
+    range: &'static str,
+) -> Result<(), ParamError> {
+    finite(field, value)?;
+    let ok = if strict { value > min } else { value >= min };
+    if ok {
+        Ok(())
+    } else {
+        Err(ParamError::OutOfRange {
+            field,
+            value,
+            range,
+        })
+    }
+}
+
+fn count(
+    field: &'static str,
+    value: usize,
+    min: usize,
+    max: usize,
+    range: &'static str,
+) -> Result<(), ParamError> {
+    if (min..=max).contains(&value) {
+        Ok(())
+    } else {
+        Err(ParamError::Count {
+            field,
+            value,
+            range,
+        })
+    }
+}
+
+impl Params {
+    /// Number of spins, `Ns = round(Nt / (1 + alpha))`.
+    pub fn ns(&self) -> usize {
+        (self.nt as f64 / (1.0 + self.alpha)).round() as usize
+    }
+
+    /// Number of photon modes, `Nb = Nt - Ns`.
+    pub fn nb(&self) -> usize {
+        self.nt.saturating_sub(self.ns())
+    }
+
+    /// Variance of each coupling `g_jl`: `sigma^2 omega / (2 Nt)`.
+    pub fn coupling_var(&self) -> f64 {
+        self.sigma * self.sigma * self.omega / (2.0 * self.nt as f64)
+    }
+
+    /// Initial real amplitude of every photon mode.
+    pub fn displacement_amplitude(&self) -> f64 {
+        match self.displacement {
+            Displacement::None => 0.0,
+            Displacement::Paper => {
+                2.0 * self.ns() as f64 / (self.nt as f64 * self.omega / self.h).sqrt()
+            }
+            Displacement::Value(v) => v,
+        }
+    }
+
+    /// Fastest angular frequency of the dynamics, used to choose and bound `dt`:
+    /// `w_max = max(2 |h|, omega, w_c)` (omega only with photons), where `w_c` is twice a
+    /// two-standard-deviation value of the spin rotation field:
+    /// - spin-boson: `X_j = 2 sum_l g_jl Re a_l` has variance `Nb sigma^2 omega (1 + 4 d^2) / (2 Nt)`
+    ///   (d the displacement), so `w_c = 2 * 2 sqrt(var X)`; the photon-spin exchange rate
+    ///   `2 sqrt(Ns var g)` is included too;
+    /// - adiabatic: `B_j = -2 sum_k J_jk s_k` has rms `sigma^2 sqrt(Nb Ns) / Nt`, plus the self-term
+    ///   `2 J_jj ~ sigma^2 Nb / Nt` when it is kept, so `w_c = 2 (2 rms + self)`.
+    pub fn w_max(&self) -> f64 {
+        let nt = self.nt as f64;
+        let (ns, nb) = (self.ns() as f64, self.nb() as f64);
+        let s2 = self.sigma * self.sigma;
+        match self.model {
+            Model::SpinBoson => {
+                let d = self.displacement_amplitude();
+                let var_x = nb * s2 * self.omega * (1.0 + 4.0 * d * d) / (2.0 * nt);
+                let exchange = 2.0 * (ns * self.coupling_var()).sqrt();
+                let w_c = 4.0 * var_x.sqrt();
+                (2.0 * self.h.abs()).max(self.omega).max(w_c).max(exchange)
+            }
+            Model::Adiabatic => {
+                let rms = s2 * (nb * ns).sqrt() / nt;
+                let self_term = if self.self_interaction {
+                    s2 * nb / nt
+                } else {
+                    0.0
+                };
+                (2.0 * self.h.abs()).max(2.0 * (2.0 * rms + self_term))
+            }
+        }
+    }
+
+    /// Largest stable step: `STABILITY_PHASE / (max|b_i| w_max)`.
+    pub fn dt_max(&self) -> f64 {
+        STABILITY_PHASE / (self.integrator.max_stage() * self.w_max())
+    }
+
+    /// The time step used: `dt` if given, else `auto_dt_factor / w_max`, never above `t_max`.
+    pub fn effective_dt(&self) -> f64 {
+        match self.dt {
+            Some(dt) => dt,
+            None => (self.integrator.auto_dt_factor() / self.w_max()).min(self.t_max),
+        }
+    }
+
+    /// Total number of trajectories.
+    pub fn n_trajectories(&self) -> usize {
+        self.realizations * self.trajectories_per_realization
+    }
+
+    /// Trajectories per batch: at most [`MAX_BATCH`], batches of a realization equal in size.
+    pub fn batch_layout(&self) -> (usize, usize) {
+        let per_real = self.trajectories_per_realization.max(1);
+        let batches = per_real.div_ceil(MAX_BATCH);
+        (batches, per_real.div_ceil(batches))
+    }
+
+    /// Estimated peak memory in bytes: per worker thread one batch (couplings twice, state and
+    /// buffers, RNGs), plus the per-batch partial sums kept for the deterministic reduction.
+    pub fn memory_estimate(&self, threads: usize) -> u64 {
+        let (ns, nb) = (self.ns() as u64, self.nb() as u64);
+        let batch = self.batch_layout().1 as u64;
+        let per_worker = 8 * (2 * ns * nb + ns + batch * (6 * ns + 5 * nb)) + 512 * batch;
+        let batches = (self.realizations * self.batch_layout().0) as u64;
+        let sums = batches * self.points as u64 * 2 * 5 * 8;
+        per_worker * threads.max(1) as u64 + sums + self.points as u64 * 8 * 16
+    }
+
+    /// Check every field; returns the first problem found.
+    pub fn validate(&self) -> Result<(), ParamError> {
+        if !(2..=1_000_000).contains(&self.nt) {
+            return Err(ParamError::Nt { nt: self.nt });
+        }
+        at_least("alpha", self.alpha, 0.0, true, "alpha > 0")?;
+        if self.ns() < 1 {
+            return Err(ParamError::NoSpins {
+                alpha: self.alpha,
+                nt: self.nt,
+            });
+        }
+        if self.nb() < 1 {
+            return Err(ParamError::NoModes {
+                alpha: self.alpha,
+                nt: self.nt,
+            });
+        }
+        at_least("sigma", self.sigma, 0.0, false, "sigma >= 0")?;
+        at_least("omega", self.omega, 0.0, true, "omega > 0")?;
+        at_least("h", self.h, 0.0, false, "h >= 0")?;
+        at_least("t_max", self.t_max, 0.0, true, "t_max > 0")?;
+        at_least("kappa", self.kappa, 0.0, false, "kappa >= 0")?;
+        if let Displacement::Value(v) = self.displacement {
+            finite("displacement", v)?;
+        }
+        count(
+            "points",
+            self.points,
+            2,
+            MAX_POINTS,
+            "2 <= points <= 1000000",
+        )?;
+        if self.grid == GridSpacing::Log {
+            at_least("t_min", self.t_min, 0.0, true, "t_min > 0")?;
+            if self.t_min >= self.t_max {
+                return Err(ParamError::TMin {
+                    t_min: self.t_min,
+                    t_max: self.t_max,
+                });
+            }
+        }
+        count(
+            "realizations",
+            self.realizations,
+            1,
+            1_000_000,
+            "1 <= realizations <= 1000000",
+        )?;
+        count(
+            "trajectories_per_realization",
+            self.trajectories_per_realization,
+            1,
+            1_000_000,
+            "1 <= trajectories_per_realization <= 1000000",
+        )?;
+        if self.realizations * self.trajectories_per_realization < 2 {
+            return Err(ParamError::Count {
+                field: "trajectories_per_realization",
+                value: self.trajectories_per_realization,
+                range: ">= 2 when realizations = 1 (an error bar needs two samples)",
+            });
+        }
+        if self.integrator == Integrator::Yoshida4 && self.kappa > 0.0 {
+            return Err(ParamError::LossNeedsStrang { kappa: self.kappa });
+        }
+        if let Some(dt) = self.dt {
+            at_least("dt", dt, 0.0, true, "dt > 0")?;
+            let dt_max = self.dt_max();
+            if dt > dt_max {
+                return Err(ParamError::DtTooLarge {
+                    dt,
+                    dt_max,
+                    w_max: self.w_max(),
+                    integrator: self.integrator,
+                });
+            }
+        }
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let needed = self.memory_estimate(threads);
+        if needed > MEMORY_LIMIT_BYTES {
+            return Err(ParamError::Memory {
+                needed_mib: needed >> 20,
+                limit_mib: MEMORY_LIMIT_BYTES >> 20,
+            });
+        }
+        Ok(())
+    }
+
+    /// The output times: `t = 0` first, then a log or linear grid up to `t_max`.
+    pub fn output_times(&self) -> Vec<f64> {
+        let n = self.points.max(2);
+        match self.grid {
+            GridSpacing::Linear => (0..n)
+                .map(|i| self.t_max * i as f64 / (n - 1) as f64)
+                .collect(),
+            GridSpacing::Log => {
+                let (lo, hi) = (self.t_min.ln(), self.t_max.ln());
+                let m = n - 1;
+                let mut t = Vec::with_capacity(n);
+                t.push(0.0);
+                if m == 1 {
+                    t.push(self.t_max);
+                } else {
+                    t.extend((0..m).map(|i| (lo + (hi - lo) * i as f64 / (m - 1) as f64).exp()));
+                    // exp(ln(t_max)) may round away from t_max; the grid ends exactly there.
+                    if let Some(last) = t.last_mut() {
+                        *last = self.t_max;
+                    }
+                }
+                t
+            }
+        }
+    }
+
+    /// Number of integration steps of one trajectory on the output grid: each interval between
+    /// output times is cut into `ceil(interval / dt)` equal steps.
+    pub fn steps_per_trajectory(&self) -> u64 {
+        let dt = self.effective_dt();
+        self.output_times()
+            .windows(2)
+            .map(|w| steps_in(w[1] - w[0], dt) as u64)
+            .sum()
+    }
+}
+
+/// Number of equal steps of size `<= dt` that cover `interval`.
+pub fn steps_in(interval: f64, dt: f64) -> usize {
+    // The small slack keeps an interval that is an exact multiple of dt from gaining a step
+    // through rounding.
+    ((interval / dt) * (1.0 - 1e-12)).ceil().max(1.0) as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid_and_sizes_follow_alpha() {
+        let p = Params::default();
+        p.validate().expect("defaults validate");
+        assert_eq!(p.ns(), 36);
+        assert_eq!(p.nb(), 364);
+        let q = Params { nt: 1000, ..p };
+        assert_eq!((q.ns(), q.nb()), (91, 909));
+    }
+
+    #[test]
+    fn errors_name_the_field() {
+        let p = Params {
+            sigma: f64::NAN,
+            ..Params::default()
+        };
+        assert!(p.validate().unwrap_err().to_string().contains("sigma"));
+        let p = Params {
+            alpha: 1e6,
+            nt: 40,
+            ..Params::default()
+        };
+        assert_eq!(
+            p.validate(),
+            Err(ParamError::NoSpins { alpha: 1e6, nt: 40 })
+        );
+        let p = Params {
+            dt: Some(1.0),
+            ..Params::default()
+        };
+        assert!(matches!(p.validate(), Err(ParamError::DtTooLarge { .. })));
+        let p = Params {
+            kappa: -1.0,
+            ..Params::default()
+        };
+        assert!(p.validate().unwrap_err().to_string().contains("kappa"));
+        let p = Params {
+            realizations: 100_000,
+            points: 10_000,
+            ..Params::default()
+        };
+        assert!(matches!(p.validate(), Err(ParamError::Memory { .. })));
+    }
+
+    #[test]
+    fn log_grid_starts_at_zero_and_ends_at_t_max() {
+        let p = Params {
+            points: 6,
+            t_min: 0.1,
+            t_max: 1000.0,
+            ..Params::default()
+        };
+        let t = p.output_times();
+        assert_eq!(t.len(), 6);
+        assert_eq!(t[0], 0.0);
+        assert!((t[1] - 0.1).abs() < 1e-15);
+        assert!((t[3] - 10.0).abs() < 1e-12);
+        assert_eq!(t[5], 1000.0);
+    }
+
+    #[test]
+    fn steps_cover_exact_multiples_without_an_extra_step() {
+        assert_eq!(steps_in(1.0, 0.1), 10);
+        assert_eq!(steps_in(1.0, 0.3), 4);
+        assert_eq!(steps_in(1e-3, 0.1), 1);
+    }
+}

@@ -1,0 +1,140 @@
+//! One work unit: a batch of trajectories of one realization, integrated over the whole grid.
+
+use super::rng::{SimRng, realization_rng, trajectory_rng};
+use crate::physics::{
+    BatchState, Couplings, Dynamics, Model, N_OBS, Observable, Params, Stepper, measure,
+    sample_photons, sample_spins, steps_in,
+};
+
+/// Which trajectories a batch integrates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BatchSpec {
+    /// Position in the job's batch order (the order of the reduction).
+    pub index: usize,
+    pub realization: usize,
+    /// Index of the first trajectory within its realization.
+    pub first_trajectory: usize,
+    pub width: usize,
+}
+
+/// The batches of a run. Chunks are interleaved across realizations (chunk 0 of every
+/// realization first) so that early partial results already span several realizations.
+pub fn batch_specs(params: &Params) -> Vec<BatchSpec> {
+    let (chunks, width) = params.batch_layout();
+    let per_real = params.trajectories_per_realization;
+    let mut specs = Vec::with_capacity(chunks * params.realizations);
+    for chunk in 0..chunks {
+        for realization in 0..params.realizations {
+            let first = chunk * width;
+            let w = width.min(per_real.saturating_sub(first));
+            if w > 0 {
+                specs.push(BatchSpec {
+                    index: specs.len(),
+                    realization,
+                    first_trajectory: first,
+                    width: w,
+                });
+            }
+        }
+    }
+    specs
+}
+
+/// Sums over a batch's trajectories at every output time: `sum[k * N_OBS + o]` and its squares.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BatchSums {
+    pub realization: usize,
+    pub n_trajectories: usize,
+    pub sum: Vec<f64>,
+    pub sum_sq: Vec<f64>,
+}
+
+/// How a batch ended.
+#[derive(Clone, Debug, PartialEq)]
+pub enum BatchEnd {
+    Done(BatchSums),
+    /// Stopped from outside (cancel, or another batch diverged); its work is discarded.
+    Stopped,
+    /// A non-finite value appeared by output time `t`.
+    Diverged {
+        t: f64,
+    },
+}
+
+/// Integrate one batch. `poll(steps)` is called before every step with the number of
+/// trajectory-steps since the last call; returning true stops the batch.
+pub fn run_batch(
+    params: &Params,
+    spec: &BatchSpec,
+    times: &[f64],
+    poll: &mut dyn FnMut(u64) -> bool,
+) -> BatchEnd {
+    let (ns, nb) = (params.ns(), params.nb());
+    let dynamics = Dynamics::from_params(params);
+    let couplings = Couplings::sample(
+        ns,
+        nb,
+        params.coupling_var(),
+        params.omega,
+        &mut realization_rng(params.seed, spec.realization),
+    );
+    let mut state = BatchState::new(ns, nb, spec.width);
+    let displacement = params.displacement_amplitude();
+    let mut rngs: Vec<SimRng> = (0..spec.width)
+        .map(|b| trajectory_rng(params.seed, spec.realization, spec.first_trajectory + b))
+        .collect();
+    for (b, rng) in rngs.iter_mut().enumerate() {
+        let [sx, sy, sz, re_a, im_a] = state.trajectory_mut(b);
+        sample_spins(sx, sy, sz, rng);
+        if params.model == Model::SpinBoson {
+            sample_photons(re_a, im_a, displacement, rng);
+        }
+    }
+    let mut stepper = Stepper::new(dynamics, params.integrator, &couplings, spec.width);
+    let mut obs = vec![[0.0; N_OBS]; spec.width];
+    let mut sums = BatchSums {
+        realization: spec.realization,
+        n_trajectories: spec.width,
+        sum: vec![0.0; times.len() * N_OBS],
+        sum_sq: vec![0.0; times.len() * N_OBS],
+    };
+    measure(&mut stepper, &state, &mut obs);
+    let energy0: Vec<f64> = obs
+        .iter()
+        .map(|o| o[Observable::EnergyDrift as usize])
+        .collect();
+    let dt = params.effective_dt();
+    let width = spec.width as u64;
+    for k in 0..times.len() {
+        if k > 0 {
+            let interval = times[k] - times[k - 1];
+            let n_steps = steps_in(interval, dt);
+            let done = stepper.advance(
+                &mut state,
+                interval / n_steps as f64,
+                n_steps,
+                &mut rngs,
+                &mut |_| poll(width),
+            );
+            if done < n_steps {
+                return BatchEnd::Stopped;
+            }
+            measure(&mut stepper, &state, &mut obs);
+        }
+        let (sum, sum_sq) = (
+            &mut sums.sum[k * N_OBS..][..N_OBS],
+            &mut sums.sum_sq[k * N_OBS..][..N_OBS],
+        );
+        for (o, e0) in obs.iter_mut().zip(&energy0) {
+            o[Observable::EnergyDrift as usize] -= e0;
+            for i in 0..N_OBS {
+                sum[i] += o[i];
+                sum_sq[i] += o[i] * o[i];
+            }
+        }
+        if !sum.iter().all(|x| x.is_finite()) {
+            return BatchEnd::Diverged { t: times[k] };
+        }
+    }
+    BatchEnd::Done(sums)
+}
