@@ -27,7 +27,7 @@
 //! ```
 
 use super::couplings::Couplings;
-use super::kernels::{rotate_by_field, rotate_fixed, sub_scaled};
+use super::kernels::{rotate_by_field, rotate_fixed, sin_cosm1_libm, sub_scaled};
 use super::params::{Integrator, Model, Params};
 use faer::linalg::matmul::matmul;
 use faer::{Accum, MatMut, MatRef, Par};
@@ -210,20 +210,21 @@ impl<'c> Stepper<'c> {
         if tau == 0.0 {
             return;
         }
-        let (sin_h, cos_h) = (2.0 * self.dynamics.h * tau).sin_cos();
-        rotate_fixed(&mut state.sx, &mut state.sy, cos_h, sin_h);
+        let (sin_h, cm1_h) = sin_cosm1_libm(2.0 * self.dynamics.h * tau);
+        rotate_fixed(&mut state.sx, &mut state.sy, cm1_h, sin_h);
         if !self.dynamics.has_modes() {
             return;
         }
-        let (sin_w, cos_w) = (self.dynamics.omega * tau).sin_cos();
+        // a -> a exp(-i omega tau) exp(-kappa tau / 2): (re, im) rotate by -omega tau and shrink.
+        let (sin_w, cm1_w) = sin_cosm1_libm(-self.dynamics.omega * tau);
         let kappa = self.dynamics.kappa;
-        let decay = (-0.5 * kappa * tau).exp();
-        // a -> a exp(-i omega tau) exp(-kappa tau / 2): (re, im) rotate by -omega tau.
+        let decay_m1 = (-0.5 * kappa * tau).exp_m1();
+        let decay = 1.0 + decay_m1;
         rotate_fixed(
             &mut state.re_a,
             &mut state.im_a,
-            decay * cos_w,
-            -decay * sin_w,
+            decay * cm1_w + decay_m1,
+            decay * sin_w,
         );
         if kappa > 0.0 {
             let amp = (-(-kappa * tau).exp_m1() / 4.0).sqrt();

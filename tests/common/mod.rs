@@ -1,0 +1,84 @@
+//! Fixtures shared by the integration tests and benches: small systems with known answers.
+#![allow(dead_code)]
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use spinboson::physics::{BatchState, Couplings, Dynamics, Model, sample_photons, sample_spins};
+
+/// A realization of `ns x nb` couplings with variance `sigma^2 omega / (2 (ns + nb))`.
+pub fn couplings(ns: usize, nb: usize, sigma: f64, omega: f64, seed: u64) -> Couplings {
+    let var = sigma * sigma * omega / (2.0 * (ns + nb) as f64);
+    Couplings::sample(ns, nb, var, omega, &mut ChaCha8Rng::seed_from_u64(seed))
+}
+
+/// `width` DTWA/TWA samples of |+x> and the vacuum displaced by `displacement`.
+pub fn sampled_state(
+    ns: usize,
+    nb: usize,
+    width: usize,
+    displacement: f64,
+    seed: u64,
+) -> BatchState {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut state = BatchState::new(ns, nb, width);
+    for b in 0..width {
+        let [sx, sy, sz, re, im] = state.trajectory_mut(b);
+        sample_spins(sx, sy, sz, &mut rng);
+        sample_photons(re, im, displacement, &mut rng);
+    }
+    state
+}
+
+pub fn dynamics(model: Model, h: f64, omega: f64, self_interaction: bool) -> Dynamics {
+    Dynamics {
+        model,
+        h,
+        omega,
+        kappa: 0.0,
+        self_interaction,
+    }
+}
+
+/// No loss: the integrator never touches the noise RNGs.
+pub fn no_noise() -> Vec<ChaCha8Rng> {
+    Vec::new()
+}
+
+/// Energy of every trajectory of `state` (total, not per particle), recomputed here from the
+/// definitions of PHYSICS.md without the engine's GEMMs.
+pub fn energy(c: &Couplings, d: &Dynamics, state: &BatchState) -> Vec<f64> {
+    (0..state.width)
+        .map(|b| {
+            let [sx, _, sz, re, im] = state.trajectory(b);
+            let zeeman: f64 = d.h * sz.iter().sum::<f64>();
+            match d.model {
+                Model::SpinBoson => {
+                    let mut e = zeeman;
+                    for j in 0..c.ns() {
+                        let x: f64 = (0..c.nb()).map(|l| 2.0 * c.get(j, l) * re[l]).sum();
+                        e += x * sx[j];
+                    }
+                    e + d.omega
+                        * re.iter()
+                            .zip(im)
+                            .map(|(r, i)| r * r + i * i - 0.5)
+                            .sum::<f64>()
+                }
+                Model::Adiabatic => {
+                    let mut e = zeeman;
+                    for j in 0..c.ns() {
+                        for k in 0..c.ns() {
+                            if j != k || d.self_interaction {
+                                let jjk: f64 =
+                                    (0..c.nb()).map(|l| c.get(j, l) * c.get(k, l)).sum::<f64>()
+                                        / d.omega;
+                                e -= jjk * sx[j] * sx[k];
+                            }
+                        }
+                    }
+                    e
+                }
+            }
+        })
+        .collect()
+}
