@@ -39,7 +39,7 @@ fn rms_energy_error(
     let mut state = sampled_state(ns, nb, 4, 0.0, 12);
     let e0 = energy(&c, &d, &state);
     let mut stepper = Stepper::new(d, integrator, &c, 4);
-    let mut sum_sq = vec![0.0_f64; 4];
+    let mut sum_sq = [0.0_f64; 4];
     let per_sample = (0.02 / dt).round() as usize;
     for _ in 0..100 {
         stepper.advance(&mut state, dt, per_sample, &mut no_noise(), &mut |_| false);

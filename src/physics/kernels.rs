@@ -137,8 +137,8 @@ mod tests {
 
     #[test]
     fn cos_minus_one_is_accurate_for_small_angles() {
-        for x in [1e-8, -3e-5, 0.02, 0.5, -0.7] {
-            let exact = -2.0 * (0.5 * x as f64).sin().powi(2);
+        for x in [1e-8_f64, -3e-5, 0.02, 0.5, -0.7] {
+            let exact = -2.0 * (0.5 * x).sin().powi(2);
             let (s, cm1) = sin_cosm1(x);
             assert!(
                 (cm1 - exact).abs() <= 4.0 * f64::EPSILON * exact.abs(),

@@ -1,4 +1,5 @@
 //! Fixtures shared by the integration tests and benches: small systems with known answers.
+#![allow(clippy::needless_range_loop)] // index loops mirror the formulas of PHYSICS.md
 #![allow(dead_code)]
 
 use rand::SeedableRng;
