@@ -21,6 +21,7 @@ pub enum Command {
 }
 
 #[derive(Debug, Args)]
+#[command(allow_negative_numbers = true)]
 pub struct RunArgs {
     /// Start from this preset (RON); flags override its fields.
     #[arg(long, value_name = "FILE.ron")]
@@ -64,12 +65,16 @@ fn parse_displacement(s: &str) -> Result<Displacement, String> {
     }
 }
 
-fn parse_dt(s: &str) -> Result<Option<f64>, String> {
+/// `--dt auto` or `--dt VALUE`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DtArg(pub Option<f64>);
+
+fn parse_dt(s: &str) -> Result<DtArg, String> {
     match s {
-        "auto" => Ok(None),
+        "auto" => Ok(DtArg(None)),
         v => v
             .parse::<f64>()
-            .map(Some)
+            .map(|dt| DtArg(Some(dt)))
             .map_err(|_| format!("expected auto or a number, got {v:?}")),
     }
 }
@@ -97,7 +102,7 @@ pub struct ParamOverrides {
     pub t_max: Option<f64>,
     /// Time step, or `auto` (0.1 / w_max for Strang; see the README).
     #[arg(long, value_parser = parse_dt, value_name = "DT|auto")]
-    pub dt: Option<Option<f64>>,
+    pub dt: Option<DtArg>,
     /// Output grid spacing.
     #[arg(long, value_enum)]
     pub grid: Option<GridArg>,
@@ -141,9 +146,12 @@ impl ParamOverrides {
             ($($flag:ident => $field:ident),*) => { $(if let Some(v) = self.$flag { p.$field = v; })* };
         }
         set!(nt => nt, alpha => alpha, sigma => sigma, omega => omega, h => h, t_max => t_max,
-             dt => dt, points => points, t_min => t_min, realizations => realizations,
+             points => points, t_min => t_min, realizations => realizations,
              traj => trajectories_per_realization, seed => seed, self_interaction => self_interaction,
              kappa => kappa, displace => displacement);
+        if let Some(DtArg(dt)) = self.dt {
+            p.dt = dt;
+        }
         if let Some(g) = self.grid {
             p.grid = match g {
                 GridArg::Log => GridSpacing::Log,

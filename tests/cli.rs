@@ -1,0 +1,198 @@
+//! `spinboson run` as a user meets it: files, exit codes, messages, determinism, Ctrl-C.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn spinboson(args: &[&str], threads: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_spinboson"));
+    cmd.args(args);
+    if let Some(t) = threads {
+        cmd.env("RAYON_NUM_THREADS", t);
+    }
+    cmd.output().expect("the binary runs")
+}
+
+const QUICK: &[&str] = &[
+    "run",
+    "--quiet",
+    "--nt",
+    "80",
+    "--t-max",
+    "5",
+    "--realizations",
+    "4",
+    "--traj",
+    "40",
+    "--points",
+    "30",
+];
+
+#[test]
+fn run_writes_csv_and_sidecar_identically_for_any_thread_count() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut csvs = Vec::new();
+    for threads in ["1", "2"] {
+        let out = dir.path().join(format!("run{threads}.csv"));
+        let args: Vec<&str> = QUICK
+            .iter()
+            .copied()
+            .chain(["--kappa", "0.1", "--out", out.to_str().expect("utf8")])
+            .collect();
+        let result = spinboson(&args, Some(threads));
+        assert!(
+            result.status.success(),
+            "{}",
+            String::from_utf8_lossy(&result.stderr)
+        );
+        csvs.push(std::fs::read(&out).expect("csv written"));
+        let meta: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.with_extension("json")).expect("sidecar"))
+                .expect("json");
+        assert_eq!(meta["stop_reason"], "completed");
+        assert_eq!(meta["trajectories_completed"], 160);
+        assert_eq!(meta["params"]["kappa"], 0.1);
+        assert_eq!(meta["ns"], 7);
+        assert!(meta["version"].is_string() && meta["wall_time_s"].is_number());
+    }
+    assert_eq!(
+        csvs[0], csvs[1],
+        "RAYON_NUM_THREADS=1 and =2 give different CSVs"
+    );
+    // The CSV has the documented columns and 30 rows.
+    let mut reader = csv::Reader::from_reader(csvs[0].as_slice());
+    let header: Vec<String> = reader
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(header.join(","), spinboson::io::RUN_CSV_HEADER);
+    let rows: Vec<csv::StringRecord> = reader.records().collect::<Result<_, _>>().expect("rows");
+    assert_eq!(rows.len(), 30);
+    assert_eq!(rows[0][1].parse::<f64>().expect("sx"), 1.0);
+}
+
+fn assert_bad_input(args: &[&str], needle: &str) {
+    let result = spinboson(args, None);
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(2), "{args:?}: {stderr}");
+    assert!(
+        stderr.contains(needle),
+        "{args:?}: message {stderr:?} lacks {needle:?}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn bad_input_exits_with_status_2_and_names_the_field() {
+    assert_bad_input(&["run", "--nt", "0"], "nt = 0");
+    assert_bad_input(&["run", "--alpha", "-1"], "alpha = -1");
+    assert_bad_input(&["run", "--sigma", "NaN"], "sigma = NaN");
+    assert_bad_input(&["run", "--nt", "40", "--alpha", "200"], "leaves no spins");
+    assert_bad_input(&["run", "--dt", "0.5"], "stability bound");
+    assert_bad_input(&["run", "--t-max", "0"], "t_max");
+    assert_bad_input(
+        &["run", "--realizations", "1", "--traj", "1"],
+        "trajectories_per_realization",
+    );
+    assert_bad_input(
+        &["run", "--kappa", "1", "--integrator", "yoshida4"],
+        "kappa",
+    );
+    assert_bad_input(&["run", "--model", "ising"], "ising");
+    assert_bad_input(
+        &["run", "--preset", "/nonexistent/p.ron"],
+        "cannot read preset",
+    );
+}
+
+#[test]
+fn presets_load_and_flags_override_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let preset = dir.path().join("p.ron");
+    std::fs::write(&preset, "(name: \"t\", params: (nt: 60, t_max: 2.0, points: 10, realizations: 2, trajectories_per_realization: 8))")
+        .expect("write");
+    let out = dir.path().join("p.csv");
+    let result = spinboson(
+        &[
+            "run",
+            "--quiet",
+            "--preset",
+            preset.to_str().expect("utf8"),
+            "--points",
+            "12",
+            "--out",
+            out.to_str().expect("utf8"),
+        ],
+        None,
+    );
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.with_extension("json")).expect("sidecar"))
+            .expect("json");
+    assert_eq!(meta["params"]["nt"], 60);
+    assert_eq!(meta["params"]["points"], 12);
+
+    std::fs::write(&preset, "(params: (nt: 60,\n  sigma: \"three\"))").expect("write");
+    assert_bad_input(
+        &["run", "--preset", preset.to_str().expect("utf8")],
+        "line 2",
+    );
+    std::fs::write(&preset, "(params: (nt: 60, model: Ising))").expect("write");
+    assert_bad_input(
+        &["run", "--preset", preset.to_str().expect("utf8")],
+        "Ising",
+    );
+}
+
+#[test]
+fn ctrl_c_stops_cleanly_and_writes_what_finished() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("long.csv");
+    // Small batches finish every few milliseconds; the whole run would take minutes.
+    let child = Command::new(env!("CARGO_BIN_EXE_spinboson"))
+        .args([
+            "run",
+            "--quiet",
+            "--nt",
+            "60",
+            "--t-max",
+            "2000",
+            "--realizations",
+            "500",
+            "--traj",
+            "2",
+            "--out",
+        ])
+        .arg(&out)
+        .spawn()
+        .expect("spawn");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let result = child.wait_with_output().expect("wait");
+    assert_eq!(
+        result.status.code(),
+        Some(1),
+        "a cancelled run exits with 1"
+    );
+    let meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.with_extension("json")).expect("sidecar"))
+            .expect("json");
+    assert_eq!(meta["stop_reason"], "cancelled");
+    let done = meta["trajectories_completed"].as_u64().expect("count");
+    assert!(done > 0 && done < 1000, "{done} trajectories");
+    let text = std::fs::read_to_string(&out).expect("csv");
+    assert!(
+        text.lines().count() > 1,
+        "finished trajectories are written"
+    );
+    assert!(Path::new(&out).exists());
+}
