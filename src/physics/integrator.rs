@@ -27,7 +27,7 @@
 //! ```
 
 use super::couplings::Couplings;
-use super::kernels::{rotate_by_field, rotate_fixed, sin_cosm1_libm, sub_scaled};
+use super::kernels::{kick_and_rotate, rotate_by_field, rotate_fixed, sin_cosm1_libm, sub_scaled};
 use super::params::{Integrator, Model, Params};
 use faer::linalg::matmul::matmul;
 use faer::{Accum, MatMut, MatRef, Par};
@@ -146,6 +146,8 @@ pub struct Stepper<'c> {
     field: Vec<f64>,
     /// `g^T sx`, Nb x width.
     drive: Vec<f64>,
+    /// A photon kick `Im a -= pending_kick * drive` not yet applied (0 = none).
+    pending_kick: f64,
     width: usize,
 }
 
@@ -164,6 +166,7 @@ impl<'c> Stepper<'c> {
             b_coef,
             field: vec![0.0; couplings.ns() * width],
             drive: vec![0.0; couplings.nb() * width],
+            pending_kick: 0.0,
             width,
         }
     }
@@ -197,7 +200,8 @@ impl<'c> Stepper<'c> {
             for (i, &b) in self.b_coef.iter().enumerate() {
                 let a = self.a_coef[i] + if i == 0 { carry } else { 0.0 };
                 self.free_flow(state, a * tau, noise);
-                self.coupling_flow(state, b * tau);
+                // The photon kick of this stage is applied by the next free flow, in one pass.
+                self.coupling_stage(state, b * tau);
             }
             carry = self.a_coef[last];
         }
@@ -205,9 +209,14 @@ impl<'c> Stepper<'c> {
         n_steps
     }
 
-    /// The exact flow of `H0` (with loss: the exact Ornstein-Uhlenbeck update) for time `tau`.
+    /// The exact flow of `H0` (with loss: the exact Ornstein-Uhlenbeck update) for time `tau`,
+    /// preceded by the photon kick `Im a -= tau_c g^T sx` a coupling stage left pending.
     pub fn free_flow<R: Rng>(&mut self, state: &mut BatchState, tau: f64, noise: &mut [R]) {
+        let kick = std::mem::take(&mut self.pending_kick);
         if tau == 0.0 {
+            if kick != 0.0 {
+                sub_scaled(&mut state.im_a, &self.drive, kick);
+            }
             return;
         }
         let (sin_h, cm1_h) = sin_cosm1_libm(2.0 * self.dynamics.h * tau);
@@ -220,9 +229,11 @@ impl<'c> Stepper<'c> {
         let kappa = self.dynamics.kappa;
         let decay_m1 = (-0.5 * kappa * tau).exp_m1();
         let decay = 1.0 + decay_m1;
-        rotate_fixed(
+        kick_and_rotate(
             &mut state.re_a,
             &mut state.im_a,
+            &self.drive,
+            kick,
             decay * cm1_w + decay_m1,
             decay * sin_w,
         );
@@ -260,6 +271,16 @@ impl<'c> Stepper<'c> {
 
     /// The exact flow of the coupling for time `tau`.
     pub fn coupling_flow(&mut self, state: &mut BatchState, tau: f64) {
+        self.coupling_stage(state, tau);
+        let kick = std::mem::take(&mut self.pending_kick);
+        if kick != 0.0 {
+            sub_scaled(&mut state.im_a, &self.drive, kick);
+        }
+    }
+
+    /// The coupling flow with its photon kick left pending in `self.pending_kick` (and the
+    /// drive `g^T sx` kept in `self.drive`) for the next free flow to apply.
+    fn coupling_stage(&mut self, state: &mut BatchState, tau: f64) {
         let c = self.couplings;
         let (ns, nb, width) = (c.ns(), c.nb(), self.width);
         self.compute_drive(state);
@@ -274,7 +295,7 @@ impl<'c> Stepper<'c> {
                     2.0,
                     Par::Seq,
                 );
-                sub_scaled(&mut state.im_a, &self.drive, tau);
+                self.pending_kick = tau;
             }
             Model::Adiabatic => {
                 // B = -2 J sx = -(2 / omega) g (g^T sx), minus the self-term unless kept.
