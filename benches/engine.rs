@@ -1,1 +1,229 @@
-fn main() {}
+//! Engine benchmarks at the paper's size (Nt = 1000, alpha = 10: Ns = 91, Nb = 909).
+//!
+//! `cargo bench --bench engine` measures, in one run:
+//! - `gemm/B`: faer's own rate on exactly the two products of a coupling stage,
+//!   (Ns x Nb)(Nb x B) and (Nb x Ns)(Ns x B), single-threaded;
+//! - `step/B`: one full Strang step of the engine (both products, rotations, bookkeeping);
+//! - `e2e/threads`: whole jobs (8 realizations x 32 trajectories, t <= 5) on 1 and 2 threads;
+//!
+//! and prints the ratios (step vs GEMM, 2 threads vs 1), the time to the first partial result of
+//! the default preset and the cancel latency. Throughputs are in "elements" = flops for gemm and
+//! step, trajectory-steps for e2e.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use criterion::{BenchmarkId, Criterion, Throughput};
+use faer::linalg::matmul::matmul;
+use faer::{Accum, Mat, Par};
+use spinboson::physics::{Integrator, Model, Params, Stepper};
+use spinboson::sim::{JobRequest, Progress, run_job};
+use std::hint::black_box;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+const NS: usize = 91;
+const NB: usize = 909;
+const BATCHES: [usize; 3] = [32, 64, 128];
+
+fn flops(width: usize) -> u64 {
+    (4 * NS * NB * width) as u64
+}
+
+fn gemm(c: &mut Criterion) {
+    let mut group = c.benchmark_group("gemm");
+    let couplings = common::couplings(NS, NB, 3.0, 1.0, 1);
+    for width in BATCHES {
+        let re_a = Mat::<f64>::from_fn(NB, width, |i, j| ((i * 7 + j) % 11) as f64 * 0.1);
+        let sx = Mat::<f64>::from_fn(NS, width, |i, j| ((i + j) % 3) as f64 - 1.0);
+        let mut field = Mat::<f64>::zeros(NS, width);
+        let mut drive = Mat::<f64>::zeros(NB, width);
+        group.throughput(Throughput::Elements(flops(width)));
+        group.bench_function(BenchmarkId::from_parameter(width), |b| {
+            b.iter(|| {
+                matmul(
+                    field.as_mut(),
+                    Accum::Replace,
+                    couplings.g(),
+                    re_a.as_ref(),
+                    2.0,
+                    Par::Seq,
+                );
+                matmul(
+                    drive.as_mut(),
+                    Accum::Replace,
+                    couplings.gt(),
+                    sx.as_ref(),
+                    1.0,
+                    Par::Seq,
+                );
+                black_box((&field, &drive));
+            })
+        });
+    }
+    group.finish();
+}
+
+fn step(c: &mut Criterion) {
+    let mut group = c.benchmark_group("step");
+    let couplings = common::couplings(NS, NB, 3.0, 1.0, 1);
+    let dynamics = common::dynamics(Model::SpinBoson, 1.0, 1.0, false);
+    for width in BATCHES {
+        let mut state = common::sampled_state(NS, NB, width, 0.0, 2);
+        let mut stepper = Stepper::new(dynamics, Integrator::Strang, &couplings, width);
+        group.throughput(Throughput::Elements(flops(width)));
+        group.bench_function(BenchmarkId::from_parameter(width), |b| {
+            // 64 steps per iteration, so the closing half free flow is amortized as in a run.
+            b.iter_custom(|iters| {
+                let start = Instant::now();
+                for _ in 0..iters {
+                    stepper.advance(&mut state, 0.01, 64, &mut common::no_noise(), &mut |_| {
+                        false
+                    });
+                }
+                start.elapsed() / 64
+            })
+        });
+    }
+    group.finish();
+}
+
+fn e2e_params() -> Params {
+    // A linear grid of 21 points: measurement costs what it costs in a long run (about 1%).
+    Params {
+        nt: 1000,
+        alpha: 10.0,
+        sigma: 3.0,
+        omega: 1.0,
+        t_max: 5.0,
+        grid: spinboson::physics::GridSpacing::Linear,
+        points: 21,
+        realizations: 8,
+        ..Params::default()
+    }
+}
+
+fn e2e(c: &mut Criterion) {
+    let mut group = c.benchmark_group("e2e");
+    group.sample_size(10);
+    let params = e2e_params();
+    let traj_steps = params.steps_per_trajectory() * params.n_trajectories() as u64;
+    group.throughput(Throughput::Elements(traj_steps));
+    for threads in [1, 2] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("pool");
+        let request = JobRequest {
+            job_id: 0,
+            params: params.clone(),
+        };
+        group.bench_function(BenchmarkId::from_parameter(threads), |b| {
+            b.iter(|| {
+                pool.install(|| run_job(&request, &AtomicBool::new(false), &|_| {}))
+                    .expect("valid")
+            })
+        });
+    }
+    group.finish();
+}
+
+/// Seconds to the first partial result of the default preset (median of 5), and the time from
+/// setting the cancel flag to `run_job` returning (median of 5).
+fn latencies() -> (f64, f64) {
+    let mut first = Vec::new();
+    let mut cancel_latency = Vec::new();
+    for _ in 0..5 {
+        let request = JobRequest {
+            job_id: 0,
+            params: Params::default(),
+        };
+        let cancel = AtomicBool::new(false);
+        let start = Instant::now();
+        let first_at = Mutex::new(None::<Duration>);
+        let on_progress = |p: &Progress| {
+            if p.partial.is_some() {
+                let mut f = first_at.lock().expect("lock");
+                if f.is_none() {
+                    *f = Some(start.elapsed());
+                    cancel.store(true, Ordering::Relaxed);
+                }
+            }
+        };
+        let cancelled = OnceLock::new();
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                run_job(&request, &cancel, &on_progress).expect("valid");
+                cancelled.set(Instant::now()).ok();
+            });
+        });
+        let f = first_at.lock().expect("lock").expect("a partial arrived");
+        first.push(f.as_secs_f64());
+        let returned = cancelled
+            .get()
+            .expect("returned")
+            .duration_since(start)
+            .as_secs_f64();
+        cancel_latency.push(returned - f.as_secs_f64());
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    (median(&mut first), median(&mut cancel_latency))
+}
+
+fn mean_ns(id: &str) -> Option<f64> {
+    let path = format!("target/criterion/{id}/new/estimates.json");
+    let text = std::fs::read_to_string(path).ok()?;
+    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+    v["mean"]["point_estimate"].as_f64()
+}
+
+fn summary() {
+    println!("\n== summary (Nt = 1000, alpha = 10: Ns = {NS}, Nb = {NB}) ==");
+    println!(
+        "{:>6} {:>12} {:>12} {:>10}",
+        "batch", "GEMM GFLOP/s", "step GFLOP/s", "step/GEMM"
+    );
+    for width in BATCHES {
+        if let (Some(g), Some(s)) = (
+            mean_ns(&format!("gemm/{width}")),
+            mean_ns(&format!("step/{width}")),
+        ) {
+            let f = flops(width) as f64;
+            println!(
+                "{width:>6} {:>12.1} {:>12.1} {:>9.0}%",
+                f / g,
+                f / s,
+                100.0 * g / s
+            );
+        }
+    }
+    let traj_steps =
+        (e2e_params().steps_per_trajectory() * e2e_params().n_trajectories() as u64) as f64;
+    if let (Some(one), Some(two)) = (mean_ns("e2e/1"), mean_ns("e2e/2")) {
+        println!(
+            "end to end: {:.3e} trajectory-steps/s on 1 thread, {:.3e} on 2: speedup {:.2}x",
+            traj_steps / one * 1e9,
+            traj_steps / two * 1e9,
+            one / two
+        );
+    }
+    let (first, cancel) = latencies();
+    println!(
+        "default preset: first partial after {:.0} ms; cancel honoured in {:.1} ms",
+        first * 1e3,
+        cancel * 1e3
+    );
+}
+
+fn main() {
+    let mut criterion = Criterion::default().configure_from_args();
+    gemm(&mut criterion);
+    step(&mut criterion);
+    e2e(&mut criterion);
+    criterion.final_summary();
+    summary();
+}
