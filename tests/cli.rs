@@ -169,6 +169,7 @@ fn ctrl_c_stops_cleanly_and_writes_what_finished() {
             "--out",
         ])
         .arg(&out)
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("spawn");
     std::thread::sleep(std::time::Duration::from_millis(1500));
