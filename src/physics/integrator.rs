@@ -127,13 +127,6 @@ impl BatchState {
             &mut self.im_a[m],
         ]
     }
-
-    /// True when every entry is finite.
-    pub fn is_finite(&self) -> bool {
-        [&self.sx, &self.sy, &self.sz, &self.re_a, &self.im_a]
-            .iter()
-            .all(|v| v.iter().all(|x| x.is_finite()))
-    }
 }
 
 /// Integrates a [`BatchState`] with a fixed realization; owns the GEMM outputs.
