@@ -27,6 +27,14 @@ pub enum CliError {
     Stopped(crate::sim::StopReason),
 }
 
+impl From<crate::sim::SimError> for CliError {
+    fn from(e: crate::sim::SimError) -> Self {
+        match e {
+            crate::sim::SimError::Invalid(p) => CliError::Params(p),
+        }
+    }
+}
+
 impl CliError {
     /// The process exit status for this error.
     pub fn exit_code(&self) -> u8 {

@@ -54,9 +54,7 @@ pub fn run_command(args: &RunArgs) -> Result<(), CliError> {
         job_id: 0,
         params: params.clone(),
     };
-    let outcome = run_job(&request, &cancel, &on_progress).map_err(|e| match e {
-        crate::sim::SimError::Invalid(p) => CliError::Params(p),
-    })?;
+    let outcome = run_job(&request, &cancel, &on_progress)?;
     bar.finish_and_clear();
     let csv = run_csv(outcome.ensemble.as_ref());
     match &args.out {

@@ -2,7 +2,7 @@
 //! and picked at run time (`multiversion`), so they vectorize on whatever machine runs them.
 //!
 //! The coupling flow needs `sin` and `cos` of one angle per spin and trajectory; libm's scalar
-//! `sincos` alone took half the step time, so [`sin_cos`] is a branch-free, vectorizable
+//! `sincos` alone took half the step time, so [`sin_cosm1`] is a branch-free, vectorizable
 //! version of the classic Cody-Waite reduction with Cephes' minimax polynomials (error within
 //! 2 ulp of libm for |x| < 1e5, tested). Larger angles (only seen in a diverging run) fall back
 //! to libm.
@@ -19,13 +19,6 @@ const PIO2_2: f64 = 6.077_100_506_303_965_976_60e-11;
 const PIO2_2T: f64 = 2.022_266_248_795_950_631_54e-21;
 /// Largest |angle| the fast path handles.
 const FAST_LIMIT: f64 = 1e5;
-
-/// `(sin x, cos x)` for |x| <= 1e5, branch-free so loops over it vectorize.
-#[inline(always)]
-pub fn sin_cos(x: f64) -> (f64, f64) {
-    let (s, cm1) = sin_cosm1(x);
-    (s, cm1 + 1.0)
-}
 
 /// `(sin x, cos x - 1)` for |x| <= 1e5, branch-free; for |x| <= pi/4 the second value is
 /// accurate relative to itself (it comes from the polynomial without adding 1).
@@ -61,11 +54,17 @@ pub fn sin_cosm1(x: f64) -> (f64, f64) {
     (s, cm1)
 }
 
-/// `(sin x, cos x - 1)` from libm, with `cos x - 1 = -2 sin^2(x / 2)` accurate to a few ulps of
-/// itself (not of 1).
+/// `(sin x, cos x - 1)` from libm. For |x| <= pi/4, `cos x - 1 = -2 sin^2(x / 2)` is accurate to a
+/// few ulps of itself (not of 1); beyond, `cos x - 1` has no cancellation and is taken directly,
+/// as in the quadrant logic of [`sin_cosm1`].
 pub fn sin_cosm1_libm(x: f64) -> (f64, f64) {
-    let half = (0.5 * x).sin();
-    (x.sin(), -2.0 * half * half)
+    let (s, c) = x.sin_cos();
+    if x.abs() <= std::f64::consts::FRAC_PI_4 {
+        let half = (0.5 * x).sin();
+        (s, -2.0 * half * half)
+    } else {
+        (s, c - 1.0)
+    }
 }
 
 /// Rotate each pair `(y_i, z_i)` about x by `theta_i = scale * field_i`:
@@ -79,14 +78,14 @@ pub fn rotate_by_field(y: &mut [f64], z: &mut [f64], field: &[f64], scale: f64) 
     let max_field = field.iter().fold(0.0_f64, |m, f| m.max(f.abs()));
     let fast = (max_field * scale.abs()) <= FAST_LIMIT;
     for ((y, z), f) in y.iter_mut().zip(z.iter_mut()).zip(field) {
-        let (s, c) = if fast {
-            sin_cos(scale * f)
+        let (s, cm1) = if fast {
+            sin_cosm1(scale * f)
         } else {
-            (scale * f).sin_cos()
+            sin_cosm1_libm(scale * f)
         };
         let (y0, z0) = (*y, *z);
-        *y = y0 * c - z0 * s;
-        *z = z0 * c + y0 * s;
+        *y = y0 + (y0 * cm1 - z0 * s);
+        *z = z0 + (z0 * cm1 + y0 * s);
     }
 }
 
@@ -130,6 +129,11 @@ pub fn sub_scaled(y: &mut [f64], x: &[f64], scale: f64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn sin_cos(x: f64) -> (f64, f64) {
+        let (s, cm1) = sin_cosm1(x);
+        (s, cm1 + 1.0)
+    }
 
     #[test]
     fn fast_sin_cos_matches_libm() {

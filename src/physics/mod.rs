@@ -10,7 +10,7 @@ mod timescales;
 
 pub use couplings::Couplings;
 pub use integrator::{BatchState, Dynamics, Stepper};
-pub use kernels::{rotate_by_field, sin_cos, sin_cosm1};
+pub use kernels::{rotate_by_field, sin_cosm1};
 pub use observables::{N_OBS, Observable, measure};
 pub use params::{
     AUTO_DT_STRANG, AUTO_DT_YOSHIDA4, Displacement, GridSpacing, Integrator, MAX_BATCH,

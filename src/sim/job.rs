@@ -34,12 +34,30 @@ pub enum StopReason {
     },
 }
 
+impl StopReason {
+    /// One word: `completed`, `cancelled` or `diverged`.
+    pub fn name(self) -> &'static str {
+        match self {
+            StopReason::Completed => "completed",
+            StopReason::Cancelled => "cancelled",
+            StopReason::Diverged { .. } => "diverged",
+        }
+    }
+
+    /// The time of divergence, if the run diverged.
+    pub fn diverged_at(self) -> Option<f64> {
+        match self {
+            StopReason::Diverged { t } => Some(t),
+            _ => None,
+        }
+    }
+}
+
 impl std::fmt::Display for StopReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            StopReason::Completed => write!(f, "completed"),
-            StopReason::Cancelled => write!(f, "cancelled"),
-            StopReason::Diverged { t } => write!(f, "diverged at t = {t}"),
+        match self.diverged_at() {
+            Some(t) => write!(f, "diverged at t = {t}"),
+            None => f.write_str(self.name()),
         }
     }
 }
