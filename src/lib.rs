@@ -4,8 +4,11 @@
 //! - [`physics`]: the model, sampling, the exact splitting integrator, observables, timescales;
 //! - [`sim`]: ensembles over rayon and the job runner used by every front end;
 //! - [`io`]: presets, CSV/JSON export and safe file writes;
-//! - [`cli`]: the headless commands.
+//! - [`cli`]: the headless commands;
+//! - `app` (feature `gui`): the desktop explorer.
 
+#[cfg(feature = "gui")]
+pub mod app;
 pub mod cli;
 pub mod io;
 pub mod physics;

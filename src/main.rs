@@ -1,13 +1,11 @@
-use clap::{CommandFactory, Parser};
+use clap::Parser;
 use spinboson::cli::{Cli, execute};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let Some(command) = cli.command else {
-        // The desktop explorer is the next milestone; until then, show what the program can do.
-        Cli::command().print_help().ok();
-        return ExitCode::SUCCESS;
+        return explorer();
     };
     match execute(command) {
         Ok(()) => ExitCode::SUCCESS,
@@ -16,4 +14,22 @@ fn main() -> ExitCode {
             ExitCode::from(e.exit_code())
         }
     }
+}
+
+#[cfg(feature = "gui")]
+fn explorer() -> ExitCode {
+    match spinboson::app::run_native() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: cannot open the explorer window: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(not(feature = "gui"))]
+fn explorer() -> ExitCode {
+    // Built without the `gui` feature: show what the program can do instead.
+    <Cli as clap::CommandFactory>::command().print_help().ok();
+    ExitCode::SUCCESS
 }

@@ -214,6 +214,22 @@ pub enum ParamError {
     Memory { needed_mib: u64, limit_mib: u64 },
 }
 
+impl ParamError {
+    /// The parameter the error is about (for the alpha/Nt pair: `alpha`).
+    pub fn field(&self) -> &'static str {
+        match self {
+            ParamError::NotFinite { field, .. }
+            | ParamError::OutOfRange { field, .. }
+            | ParamError::Count { field, .. } => field,
+            ParamError::Nt { .. } | ParamError::Memory { .. } => "nt",
+            ParamError::NoSpins { .. } | ParamError::NoModes { .. } => "alpha",
+            ParamError::TMin { .. } => "t_min",
+            ParamError::DtTooLarge { .. } => "dt",
+            ParamError::LossNeedsStrang { .. } => "kappa",
+        }
+    }
+}
+
 fn finite(field: &'static str, value: f64) -> Result<f64, ParamError> {
     if value.is_finite() {
         Ok(value)

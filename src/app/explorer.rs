@@ -1,0 +1,737 @@
+//! The explorer's state and frame: controls on the left, plots in the middle, status at the
+//! bottom. Parameter edits restart the simulation (debounced); display settings never do.
+
+use super::controls::{self, Edit, human_seconds};
+use super::curves::{CURRENT_COLOR, Curve, MAX_PINS, Pins, params_label};
+use super::jobs::{Delivery, JobRecord, JobStatus, Jobs, RateEstimate};
+use super::plots::{self, Shown};
+use super::settings::{AxisMode, Display, SavedState};
+use super::worker::{Waker, Worker, WorkerMsg};
+use crate::physics::{Observable, ParamError, Params};
+use crate::sim::{Ensemble, Family, FamilyParameter, JobRequest, StopReason};
+use egui::{RichText, Ui};
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+/// Seconds after the last change before a run restarts (a drag release restarts at once).
+pub const DEBOUNCE_SECONDS: f64 = 0.15;
+
+/// Longest time a frame spends draining worker messages.
+const DRAIN_BUDGET: Duration = Duration::from_millis(4);
+
+/// Energy drift per particle above which the status bar warns that dt is too large.
+pub const DRIFT_WARNING: f64 = 1e-3;
+
+/// How the explorer is set up.
+#[derive(Clone, Debug, Default)]
+pub struct ExplorerOptions {
+    /// Run simulations on a worker thread. Tests that feed messages by hand turn this off.
+    pub simulate: bool,
+    /// Threads of the simulation pool (0: one per core).
+    pub threads: usize,
+    /// The state saved by the previous launch, as stored.
+    pub saved: Option<String>,
+    /// Start from these parameters instead of the saved or default ones.
+    pub params: Option<Params>,
+}
+
+/// A family run in progress: the members still to run.
+#[derive(Debug, Default)]
+struct FamilyRun {
+    parameter: FamilyParameter,
+    queue: VecDeque<(f64, Params)>,
+    /// The running member's job and value.
+    running: Option<(u64, f64)>,
+    total: usize,
+}
+
+/// The family editor's fields.
+#[derive(Debug)]
+struct FamilyEditor {
+    parameter: FamilyParameter,
+    values: String,
+    error: Option<String>,
+}
+
+impl Default for FamilyEditor {
+    fn default() -> Self {
+        Self {
+            parameter: FamilyParameter::OmegaOverH,
+            values: "3.6, 5, 7.5, 10".into(),
+            error: None,
+        }
+    }
+}
+
+/// The desktop explorer.
+pub struct Explorer {
+    params: Params,
+    display: Display,
+    /// Shown at the top of the plots until dismissed (e.g. a corrupt saved state).
+    notice: Option<String>,
+    /// Input time of the last edit not yet committed.
+    pending_since: Option<f64>,
+    validation: Result<(), ParamError>,
+    jobs: Jobs,
+    /// The newest average of the current job, or the previous job's curve until one arrives.
+    current: Option<Curve>,
+    current_is_stale: bool,
+    pins: Pins,
+    family: FamilyRun,
+    family_editor: FamilyEditor,
+    rate: RateEstimate,
+    worker: Option<Worker>,
+    threads: usize,
+    /// Filled with the egui context on the first frame; the worker's waker repaints through it.
+    repaint: Arc<OnceLock<egui::Context>>,
+    /// Why the last run failed or stopped early, if it did.
+    run_message: Option<String>,
+    /// Screen rect of the plots in the last frame (for cropped screenshots).
+    plot_rect: egui::Rect,
+}
+
+impl Explorer {
+    /// Build the explorer and start the first run.
+    pub fn new(options: ExplorerOptions) -> Self {
+        let repaint: Arc<OnceLock<egui::Context>> = Arc::new(OnceLock::new());
+        let mut notice = None;
+        let saved = match options.saved.as_deref().map(SavedState::from_ron) {
+            None => SavedState::default(),
+            Some(Ok(state)) => state,
+            Some(Err(e)) => {
+                notice = Some(format!(
+                    "The saved state could not be read ({e}); starting from the defaults."
+                ));
+                SavedState::default()
+            }
+        };
+        let mut worker = None;
+        if options.simulate {
+            let slot = repaint.clone();
+            let waker: Waker = Arc::new(move || {
+                if let Some(ctx) = slot.get() {
+                    ctx.request_repaint();
+                }
+            });
+            match Worker::spawn(options.threads, waker) {
+                Ok(w) => worker = Some(w),
+                Err(e) => notice = Some(format!("Simulations are unavailable: {e}")),
+            }
+        }
+        let threads = worker.as_ref().map_or_else(
+            || {
+                std::thread::available_parallelism()
+                    .map_or(1, |n| n.get())
+                    .max(options.threads)
+            },
+            Worker::threads,
+        );
+        let params = options.params.unwrap_or(saved.params);
+        let mut explorer = Self {
+            validation: params.validate(),
+            params,
+            display: saved.display,
+            notice,
+            pending_since: None,
+            jobs: Jobs::default(),
+            current: None,
+            current_is_stale: false,
+            pins: Pins::default(),
+            family: FamilyRun::default(),
+            family_editor: FamilyEditor::default(),
+            rate: RateEstimate::guess(threads),
+            worker,
+            threads,
+            repaint,
+            run_message: None,
+            plot_rect: egui::Rect::NOTHING,
+        };
+        explorer.commit();
+        explorer
+    }
+
+    // ---- read access (tests, export) ----
+
+    pub fn params(&self) -> &Params {
+        &self.params
+    }
+
+    pub fn display(&self) -> &Display {
+        &self.display
+    }
+
+    pub fn display_mut(&mut self) -> &mut Display {
+        &mut self.display
+    }
+
+    pub fn notice(&self) -> Option<&str> {
+        self.notice.as_deref()
+    }
+
+    /// The error that keeps the current parameters from running, if any.
+    pub fn validation_error(&self) -> Option<&ParamError> {
+        self.validation.as_ref().err()
+    }
+
+    /// Every job started (the newest last), with its cancel flag.
+    pub fn job_history(&self) -> &[JobRecord] {
+        self.jobs.history()
+    }
+
+    pub fn current_job(&self) -> Option<&JobRecord> {
+        self.jobs.current()
+    }
+
+    pub fn job_status(&self) -> Option<&JobStatus> {
+        self.jobs.status()
+    }
+
+    /// Messages of older jobs ignored so far.
+    pub fn stale_messages_ignored(&self) -> u64 {
+        self.jobs.stale_dropped()
+    }
+
+    pub fn current_curve(&self) -> Option<&Curve> {
+        self.current.as_ref()
+    }
+
+    pub fn pins(&self) -> &Pins {
+        &self.pins
+    }
+
+    pub fn saved_state(&self) -> SavedState {
+        SavedState {
+            params: self.params.clone(),
+            display: self.display.clone(),
+        }
+    }
+
+    /// Screen rect of the plot area in the last frame.
+    pub fn plot_rect(&self) -> egui::Rect {
+        self.plot_rect
+    }
+
+    // ---- actions ----
+
+    /// Validate the edited parameters and restart the run if they differ from the running job's.
+    fn commit(&mut self) {
+        self.pending_since = None;
+        self.validation = self.params.validate();
+        if self.validation.is_err() {
+            return;
+        }
+        let unchanged = self
+            .jobs
+            .current()
+            .is_some_and(|job| job.params == self.params);
+        if !unchanged {
+            self.family = FamilyRun::default(); // a manual change ends a family run
+            self.start(self.params.clone());
+        }
+    }
+
+    /// Start a job with `params`, cancelling the running one at once.
+    fn start(&mut self, params: Params) -> u64 {
+        if let Some(previous) = self.jobs.current() {
+            previous.cancel.store(true, Ordering::Relaxed);
+        }
+        let job_id = self.jobs.next_id();
+        let cancel = match self.worker.as_mut() {
+            Some(worker) => worker.start(JobRequest {
+                job_id,
+                params: params.clone(),
+            }),
+            None => Arc::new(AtomicBool::new(false)),
+        };
+        let id = self.jobs.begin(params, cancel);
+        debug_assert_eq!(id, job_id);
+        self.current_is_stale = self.current.is_some();
+        self.run_message = None;
+        id
+    }
+
+    /// Restart the current parameters even if they are unchanged (the Run button).
+    pub fn run_now(&mut self) {
+        self.validation = self.params.validate();
+        if self.validation.is_ok() {
+            self.family = FamilyRun::default();
+            self.start(self.params.clone());
+        }
+    }
+
+    /// Stop the running job (the Stop button); a family run ends too.
+    pub fn stop(&mut self) {
+        self.family = FamilyRun::default();
+        if let Some(job) = self.jobs.current() {
+            job.cancel.store(true, Ordering::Relaxed);
+        }
+        if self.worker.is_none() {
+            self.jobs.abandon();
+        }
+    }
+
+    /// Pin the current curve so it stays while the next run proceeds.
+    pub fn pin_current(&mut self) -> bool {
+        let Some(curve) = self.current.as_ref().filter(|_| !self.current_is_stale) else {
+            return false;
+        };
+        let label = match self.jobs.status().and_then(|s| s.finished.clone()) {
+            Some(Ok(StopReason::Completed)) | None => params_label(&curve.params),
+            _ => format!("{} (partial)", params_label(&curve.params)),
+        };
+        self.pins
+            .pin(label, curve.params.clone(), curve.ensemble.clone());
+        true
+    }
+
+    pub fn remove_pin(&mut self, serial: u64) {
+        self.pins.remove(serial);
+    }
+
+    /// Set the edited parameters (a preset, a test) and commit them at once.
+    pub fn set_params(&mut self, params: Params) {
+        self.params = params;
+        self.commit();
+    }
+
+    /// Run `family` over the current parameters, member by member; each finished member is
+    /// pinned with its value in the legend.
+    pub fn start_family(&mut self, family: &Family) -> Result<(), crate::sim::FamilyError> {
+        let members = family.members(&self.params)?;
+        let queue = family.values.iter().copied().zip(members).collect();
+        self.family = FamilyRun {
+            parameter: family.parameter,
+            queue,
+            running: None,
+            total: family.values.len(),
+        };
+        self.next_family_member();
+        Ok(())
+    }
+
+    fn next_family_member(&mut self) {
+        let Some((value, params)) = self.family.queue.pop_front() else {
+            self.family.running = None;
+            return;
+        };
+        self.params = params.clone();
+        self.validation = Ok(());
+        let parameter = self.family.parameter;
+        let job_id = self.start(params);
+        self.family = FamilyRun {
+            running: Some((job_id, value)),
+            parameter,
+            ..std::mem::take(&mut self.family)
+        };
+    }
+
+    /// Apply one worker message (stale ones are ignored).
+    pub fn deliver(&mut self, msg: WorkerMsg) {
+        let Some(job) = self.jobs.current().cloned() else {
+            return;
+        };
+        match self.jobs.deliver(msg) {
+            Delivery::Stale | Delivery::Progress(None) => {}
+            Delivery::Progress(Some(partial)) => self.show_partial(&job, partial),
+            Delivery::Finished(Err(e)) => {
+                self.run_message = Some(format!("run failed: {e}"));
+                self.family = FamilyRun::default();
+            }
+            Delivery::Finished(Ok(outcome)) => {
+                if let Some(ensemble) = outcome.ensemble {
+                    self.show_partial(&job, Arc::new(ensemble));
+                }
+                self.rate
+                    .observe(&job.params, outcome.steps_done, outcome.elapsed);
+                match outcome.stop {
+                    StopReason::Completed => {
+                        if let Some((job_id, value)) = self.family.running
+                            && job_id == job.job_id
+                        {
+                            self.pin_family_member(value);
+                            self.next_family_member();
+                        }
+                    }
+                    StopReason::Cancelled => {}
+                    StopReason::Diverged { t } => {
+                        self.run_message = Some(format!(
+                            "a trajectory diverged at t = {t}: lower dt or check the parameters"
+                        ));
+                        self.family = FamilyRun::default();
+                    }
+                }
+            }
+        }
+    }
+
+    fn show_partial(&mut self, job: &JobRecord, ensemble: Arc<Ensemble>) {
+        let label = format!("current: {}", params_label(&job.params));
+        self.current = Some(Curve::new(
+            label,
+            job.params.clone(),
+            ensemble,
+            CURRENT_COLOR,
+        ));
+        self.current_is_stale = false;
+    }
+
+    fn pin_family_member(&mut self, value: f64) {
+        if let Some(curve) = &self.current {
+            let label = format!("{} = {value}", self.family.parameter.label());
+            self.pins
+                .pin(label, curve.params.clone(), curve.ensemble.clone());
+        }
+    }
+
+    fn drain_worker(&mut self) {
+        let started = Instant::now();
+        while started.elapsed() < DRAIN_BUDGET {
+            let Some(msg) = self.worker.as_ref().and_then(Worker::try_recv) else {
+                break;
+            };
+            self.deliver(msg);
+        }
+        if self.jobs.in_flight() && self.worker.as_ref().is_some_and(Worker::is_dead) {
+            self.jobs.abandon();
+            self.run_message = Some("the simulation thread stopped unexpectedly".into());
+        }
+    }
+
+    // ---- the frame ----
+
+    /// Draw one frame into `ui` (the whole window).
+    pub fn ui(&mut self, ui: &mut Ui) {
+        self.repaint.get_or_init(|| {
+            install_fonts(ui.ctx());
+            ui.ctx().clone()
+        });
+        self.drain_worker();
+
+        egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
+        let edit = egui::Panel::left("controls")
+            .resizable(true)
+            .default_size(330.0)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical()
+                    .show(ui, |ui| self.controls_ui(ui))
+                    .inner
+            })
+            .inner;
+        egui::CentralPanel::default().show(ui, |ui| self.plots_area_ui(ui));
+
+        self.debounce(ui, edit);
+        if self.jobs.in_flight() && self.worker.is_some() {
+            // The waker repaints on every report; this only covers a report sent before the
+            // context was known.
+            ui.ctx().request_repaint_after(Duration::from_millis(250));
+        }
+    }
+
+    fn debounce(&mut self, ui: &Ui, edit: Edit) {
+        let now = ui.input(|i| i.time);
+        if edit.changed {
+            self.pending_since = Some(now);
+            self.validation = self.params.validate();
+        }
+        let Some(since) = self.pending_since else {
+            return;
+        };
+        if edit.dragging && !edit.released {
+            return; // wait for the release
+        }
+        let waited = now - since;
+        if edit.released || waited >= DEBOUNCE_SECONDS {
+            self.commit();
+        } else {
+            ui.ctx()
+                .request_repaint_after(Duration::from_secs_f64(DEBOUNCE_SECONDS - waited));
+        }
+    }
+
+    fn controls_ui(&mut self, ui: &mut Ui) -> Edit {
+        ui.horizontal(|ui| {
+            if ui
+                .button("▶ Run")
+                .on_hover_text("Restart the run")
+                .clicked()
+            {
+                self.run_now();
+            }
+            let running = self.jobs.in_flight();
+            if ui
+                .add_enabled(running, egui::Button::new("■ Stop"))
+                .clicked()
+            {
+                self.stop();
+            }
+            let can_pin = self.current.is_some() && !self.current_is_stale;
+            if ui
+                .add_enabled(can_pin, egui::Button::new("Pin"))
+                .on_hover_text("Keep this curve while the next run proceeds (up to 8)")
+                .clicked()
+            {
+                self.pin_current();
+            }
+        });
+        ui.separator();
+        let error = self.validation.as_ref().err().cloned();
+        let error = error.as_ref();
+        let mut edit = Edit::default();
+        let mut merge = |e: Edit| {
+            edit.changed |= e.changed;
+            edit.dragging |= e.dragging;
+            edit.released |= e.released;
+        };
+        ui.heading("Model");
+        merge(controls::model_ui(ui, &mut self.params, error));
+        egui::CollapsingHeader::new("Photons")
+            .default_open(false)
+            .show(ui, |ui| {
+                merge(controls::photons_ui(ui, &mut self.params, error))
+            });
+        egui::CollapsingHeader::new("Ensemble, grid and integrator")
+            .default_open(true)
+            .show(ui, |ui| {
+                merge(controls::numerics_ui(ui, &mut self.params, error))
+            });
+        ui.separator();
+        controls::readouts_ui(
+            ui,
+            &self.params,
+            self.validation.is_ok(),
+            &self.rate,
+            self.threads,
+        );
+        ui.separator();
+        egui::CollapsingHeader::new("Family run")
+            .default_open(false)
+            .show(ui, |ui| self.family_ui(ui));
+        egui::CollapsingHeader::new(format!("Pinned curves ({}/{MAX_PINS})", self.pins.len()))
+            .default_open(true)
+            .show(ui, |ui| self.pins_ui(ui));
+        edit
+    }
+
+    fn family_ui(&mut self, ui: &mut Ui) {
+        let editor = &mut self.family_editor;
+        egui::ComboBox::from_label("family parameter")
+            .selected_text(editor.parameter.label())
+            .show_ui(ui, |ui| {
+                for p in FamilyParameter::ALL {
+                    ui.selectable_value(&mut editor.parameter, p, p.label());
+                }
+            });
+        ui.horizontal(|ui| {
+            let label = ui.label("values");
+            ui.text_edit_singleline(&mut editor.values)
+                .labelled_by(label.id);
+        });
+        ui.label(RichText::new("Each member runs in turn and is pinned when it finishes.").small());
+        let running = self.family.running.is_some();
+        ui.horizontal(|ui| {
+            if ui.button("Run family").clicked() {
+                let editor = &mut self.family_editor;
+                let result = Family::parse_values(&editor.values).map(|values| Family {
+                    parameter: editor.parameter,
+                    values,
+                });
+                let result = result.and_then(|family| self.start_family(&family));
+                self.family_editor.error = result.err().map(|e| e.to_string());
+            }
+            if running {
+                let done = self.family.total - self.family.queue.len() - 1;
+                ui.label(format!("member {} of {}", done + 1, self.family.total));
+            }
+        });
+        if let Some(e) = &self.family_editor.error {
+            ui.label(RichText::new(format!("! {e}")).color(ui.visuals().error_fg_color));
+        }
+    }
+
+    fn pins_ui(&mut self, ui: &mut Ui) {
+        if self.pins.is_empty() {
+            ui.label(RichText::new("Pin a curve to compare runs.").small());
+            return;
+        }
+        let mut remove = None;
+        for pin in self.pins.iter() {
+            ui.horizontal(|ui| {
+                let (rect, _) =
+                    ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
+                ui.painter().rect_filled(rect, 2.0, pin.curve.color);
+                if ui
+                    .small_button("×")
+                    .on_hover_text("Remove this pinned curve")
+                    .clicked()
+                {
+                    remove = Some(pin.serial);
+                }
+                ui.label(RichText::new(&pin.curve.label).small());
+            });
+        }
+        if let Some(serial) = remove {
+            self.pins.remove(serial);
+        }
+        if ui.button("Clear pins").clicked() {
+            self.pins.clear();
+        }
+    }
+
+    fn plots_area_ui(&mut self, ui: &mut Ui) {
+        if let Some(notice) = self.notice.clone() {
+            ui.horizontal(|ui| {
+                ui.label(RichText::new(notice.clone()).color(ui.visuals().warn_fg_color));
+                if ui.small_button("dismiss").clicked() {
+                    self.notice = None;
+                }
+            });
+        }
+        ui.horizontal(|ui| {
+            ui.label("Axes");
+            for mode in AxisMode::ALL {
+                ui.selectable_value(&mut self.display.axis, mode, mode.label());
+            }
+            ui.separator();
+            ui.checkbox(&mut self.display.show_sx, "sx");
+            ui.checkbox(&mut self.display.show_sz, "sz");
+            ui.checkbox(&mut self.display.show_extra, "photons & drift");
+            ui.checkbox(&mut self.display.show_error_bands, "error bands");
+            ui.checkbox(&mut self.display.show_timescales, "t_h, t_ω");
+        });
+        let axis = self.display.axis;
+        if let Some(c) = self.current.as_mut() {
+            c.prepare(axis);
+        }
+        for pin in self.pins.iter_mut() {
+            pin.curve.prepare(axis);
+        }
+        let mut shown: Vec<Shown<'_>> = Vec::new();
+        if let Some(c) = &self.current {
+            shown.push(Shown {
+                curve: c,
+                faded: self.current_is_stale,
+            });
+        }
+        shown.extend(self.pins.iter().map(|p| Shown {
+            curve: &p.curve,
+            faded: false,
+        }));
+        let markers = self.current.as_ref().map(|c| &c.params);
+        if shown.is_empty() {
+            ui.centered_and_justified(|ui| {
+                let text = if self.validation.is_err() {
+                    "Fix the parameter marked in red in the left panel to start a run."
+                } else {
+                    "Waiting for the first trajectories…"
+                };
+                ui.label(text);
+            });
+            return;
+        }
+        self.plot_rect = plots::plots_ui(ui, &shown, &self.display, markers);
+    }
+
+    fn status_ui(&self, ui: &mut Ui) {
+        ui.horizontal(|ui| {
+            let Some(status) = self.jobs.status() else {
+                ui.label("No run yet.");
+                return;
+            };
+            let state = match &status.finished {
+                None => "running".to_string(),
+                Some(Ok(stop)) => stop.to_string(),
+                Some(Err(_)) => "failed".to_string(),
+            };
+            ui.label(format!(
+                "{state} · {}/{} trajectories · {}",
+                status.trajectories_done,
+                status.trajectories_total,
+                human_seconds(status.elapsed.as_secs_f64())
+            ));
+            if status.in_flight()
+                && let Some(eta) = status.eta()
+            {
+                ui.label(format!("· ETA {}", human_seconds(eta)));
+            }
+            if let Some(rate) = status.steps_per_second() {
+                ui.label(format!("· {rate:.3e} traj-steps/s"));
+            }
+            if let Some(curve) = self.current.as_ref().filter(|_| !self.current_is_stale) {
+                ui.label(format!("· max |ΔE|/Nt {:.1e}", max_drift(&curve.ensemble)));
+            }
+            if let Some(family) = self.family.running.map(|(_, v)| v) {
+                ui.label(format!(
+                    "· family {} = {family}",
+                    self.family.parameter.label()
+                ));
+            }
+            for warning in self.warnings() {
+                ui.label(RichText::new(format!("! {warning}")).color(ui.visuals().warn_fg_color));
+            }
+        });
+    }
+
+    /// Warnings about the current curve: energy drift (dt too large) and error bars larger than
+    /// the late-time signal, plus why the last run failed, if it did.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(msg) = &self.run_message {
+            out.push(msg.clone());
+        }
+        let Some(curve) = self.current.as_ref().filter(|_| !self.current_is_stale) else {
+            return out;
+        };
+        let e = &curve.ensemble;
+        let drift = max_drift(e);
+        if drift > DRIFT_WARNING {
+            out.push(format!(
+                "energy drift {drift:.1e} > {DRIFT_WARNING:.0e}: dt is too large, lower it"
+            ));
+        }
+        // Late-time signal against its error bar (last quarter of the grid).
+        let n = e.t.len();
+        let tail = n - n / 4;
+        let mean = &e.mean_of(Observable::Sx)[tail..];
+        let err = &e.stderr_of(Observable::Sx)[tail..];
+        let k = mean.len().max(1) as f64;
+        let signal = mean.iter().map(|v| v.abs()).sum::<f64>() / k;
+        let noise = err.iter().filter(|v| v.is_finite()).sum::<f64>() / k;
+        if noise > signal {
+            out.push(format!(
+                "late-time sx ({signal:.2e}) is below its error bar ({noise:.2e}): add trajectories or realizations"
+            ));
+        }
+        out
+    }
+}
+
+/// Largest |energy drift per particle| over the output times.
+fn max_drift(e: &Ensemble) -> f64 {
+    e.mean_of(Observable::EnergyDrift)
+        .iter()
+        .fold(0.0f64, |m, v| m.max(v.abs()))
+}
+
+/// egui's default fonts, with Hack as a fallback of the proportional family: it has the
+/// superscript minus of log-axis labels (`10⁻²`) and the ▶ ■ of the buttons.
+fn install_fonts(ctx: &egui::Context) {
+    let mut fonts = egui::FontDefinitions::default();
+    if let Some(family) = fonts.families.get_mut(&egui::FontFamily::Proportional) {
+        family.insert(1, "Hack".to_owned());
+    }
+    ctx.set_fonts(fonts);
+}
+
+impl eframe::App for Explorer {
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        Explorer::ui(self, ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        if let Ok(text) = self.saved_state().to_ron() {
+            storage.set_string(super::settings::STORAGE_KEY, text);
+        }
+    }
+}

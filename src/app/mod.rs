@@ -1,0 +1,50 @@
+//! The desktop explorer (eframe, glow backend): sliders, a streaming background simulation and
+//! live curves. Built only with the `gui` feature.
+
+mod controls;
+mod curves;
+mod explorer;
+mod jobs;
+mod plots;
+mod settings;
+mod worker;
+
+pub use curves::{Curve, MAX_PINS, Pin, Pins, Series, params_label, series};
+pub use explorer::{DEBOUNCE_SECONDS, DRIFT_WARNING, Explorer, ExplorerOptions};
+pub use jobs::{JobRecord, JobStatus, RateEstimate, flops_per_trajectory_step};
+pub use plots::{decade_spacer, log_tick_label, power_of_ten};
+pub use settings::{AxisMode, Display, STORAGE_KEY, SavedState};
+pub use worker::{RESULT_CAPACITY, Waker, Worker, WorkerError, WorkerMsg};
+
+/// The app icon (also in `assets/icon.png`).
+pub const ICON_PNG: &[u8] = include_bytes!("../../assets/icon.png");
+
+/// Open the explorer window and run until it closes.
+pub fn run_native() -> eframe::Result {
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("spinboson explorer")
+        .with_app_id("spinboson")
+        .with_inner_size([1400.0, 900.0])
+        .with_min_inner_size([800.0, 500.0]);
+    if let Ok(icon) = eframe::icon_data::from_png_bytes(ICON_PNG) {
+        viewport = viewport.with_icon(icon);
+    }
+    let options = eframe::NativeOptions {
+        viewport,
+        renderer: eframe::Renderer::Glow,
+        ..Default::default()
+    };
+    eframe::run_native(
+        "spinboson",
+        options,
+        Box::new(|cc| {
+            let saved = cc.storage.and_then(|s| s.get_string(STORAGE_KEY));
+            Ok(Box::new(Explorer::new(ExplorerOptions {
+                simulate: true,
+                threads: 0,
+                saved,
+                params: None,
+            })))
+        }),
+    )
+}

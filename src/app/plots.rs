@@ -1,0 +1,330 @@
+//! The plot area: sx(t), sz(t), photon number and energy drift, on linear or log axes, with
+//! error bands and the paper's timescales marked.
+//!
+//! egui_plot has no log axis: log axes plot log10 of the value, and [`decade_spacer`] and
+//! [`log_tick_label`] put the grid and the tick labels at powers of ten.
+
+use super::curves::Curve;
+use super::settings::Display;
+use crate::physics::{Observable, Params, t_h, t_omega_bounds};
+use egui::{Color32, Id, Ui};
+use egui_plot::{
+    FilledArea, GridInput, GridMark, HoverPosition, Legend, Line, Plot, PlotPoint, Span, VLine,
+};
+use std::ops::RangeInclusive;
+
+/// A curve to draw and whether it is a leftover of an older run (drawn faded).
+pub struct Shown<'a> {
+    pub curve: &'a Curve,
+    pub faded: bool,
+}
+
+/// Grid marks for an axis that shows log10 of the data: decades, and 2..9 within them when few
+/// decades are visible. Below one visible decade it falls back to an even spacing.
+pub fn decade_spacer(input: GridInput) -> Vec<GridMark> {
+    let (lo, hi) = input.bounds;
+    if !(lo.is_finite() && hi.is_finite()) || hi <= lo {
+        return Vec::new();
+    }
+    let span = hi - lo;
+    if span < 1.0 {
+        return (egui_plot::log_grid_spacer(10))(input);
+    }
+    // Decade lines every `every` decades, so that about 8 or fewer are labelled.
+    let every = (span / 8.0).ceil().max(1.0);
+    let mut marks = Vec::new();
+    let first = (lo / every).floor() as i64;
+    let last = (hi / every).ceil() as i64;
+    for k in first..=last {
+        let decade = k as f64 * every;
+        marks.push(GridMark {
+            value: decade,
+            step_size: every,
+        });
+        if every == 1.0 && span <= 6.0 {
+            for m in 2..10 {
+                let value = decade + (m as f64).log10();
+                if value > lo && value < hi {
+                    marks.push(GridMark {
+                        value,
+                        step_size: 0.1,
+                    });
+                }
+            }
+        }
+    }
+    marks
+}
+
+/// `10⁻²`-style label of a decade mark (`value` is log10 of the data); minor marks are labelled
+/// with their plain value only when less than two decades are visible.
+pub fn log_tick_label(mark: GridMark, range: &RangeInclusive<f64>) -> String {
+    let v = mark.value;
+    if (v - v.round()).abs() < 1e-9 {
+        return power_of_ten(v.round() as i64);
+    }
+    if range.end() - range.start() < 2.0 {
+        return format!("{:.3}", 10f64.powf(v))
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_string();
+    }
+    String::new()
+}
+
+/// `10³`, `10⁻²`.
+pub fn power_of_ten(exponent: i64) -> String {
+    const SUP: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+    let mut s = String::from("10");
+    if exponent < 0 {
+        s.push('⁻');
+    }
+    for c in exponent.unsigned_abs().to_string().chars() {
+        s.push(SUP[c.to_digit(10).unwrap_or(0) as usize]);
+    }
+    s
+}
+
+fn unlog(v: f64, log: bool) -> f64 {
+    if log { 10f64.powf(v) } else { v }
+}
+
+/// Which plots to show, with their titles.
+fn panels(display: &Display) -> Vec<(Observable, &'static str)> {
+    let mut v = Vec::new();
+    if display.show_sx {
+        v.push((Observable::Sx, "sx(t)"));
+    }
+    if display.show_sz {
+        v.push((Observable::Sz, "sz(t)"));
+    }
+    if display.show_extra {
+        v.push((Observable::NPhoton, "photons per mode"));
+        v.push((Observable::EnergyDrift, "energy drift per particle"));
+    }
+    v
+}
+
+/// Draw every enabled plot, stacked, sharing the time axis. Returns the screen rect they cover.
+pub fn plots_ui(
+    ui: &mut Ui,
+    curves: &[Shown<'_>],
+    display: &Display,
+    markers: Option<&Params>,
+) -> egui::Rect {
+    let panels = panels(display);
+    let top = ui.cursor().min;
+    if panels.is_empty() {
+        ui.label("No plot selected: tick sx, sz or photons & drift above.");
+        return egui::Rect::from_min_size(top, egui::Vec2::ZERO);
+    }
+    let gap = ui.spacing().item_spacing.y;
+    let height = ((ui.available_height() - gap * (panels.len() as f32 - 1.0))
+        / panels.len() as f32)
+        .max(80.0);
+    let mut rect = egui::Rect::NOTHING;
+    for (obs, title) in panels {
+        let r = observable_plot(ui, obs, title, curves, display, markers, height);
+        rect = rect.union(r);
+    }
+    rect
+}
+
+fn observable_plot(
+    ui: &mut Ui,
+    obs: Observable,
+    title: &str,
+    curves: &[Shown<'_>],
+    display: &Display,
+    markers: Option<&Params>,
+    height: f32,
+) -> egui::Rect {
+    let axis = display.axis;
+    let (log_x, log_y) = (axis.log_x(), axis.log_y());
+    let y_name = match obs {
+        Observable::Sx => "sx",
+        Observable::Sy => "sy",
+        Observable::Sz => "sz",
+        Observable::NPhoton => "n",
+        Observable::EnergyDrift => "ΔE/Nt",
+    };
+    let y_title = if log_y {
+        format!("{title}  |{y_name}| (log)")
+    } else {
+        title.to_string()
+    };
+    let mut plot = Plot::new(("plot", obs as usize))
+        .height(height)
+        .legend(Legend::default().position(egui_plot::Corner::RightTop))
+        .link_axis(Id::unique("spinboson-time-axis"), [true, false])
+        .link_cursor(Id::unique("spinboson-time-axis"), [true, false])
+        .x_axis_label(if log_x { "t (log)" } else { "t" })
+        .y_axis_label(y_title)
+        .label_formatter(move |pos: &HoverPosition<'_>| {
+            let (name, p) = match pos {
+                HoverPosition::NearDataPoint {
+                    plot_name,
+                    position,
+                    ..
+                } => (*plot_name, position),
+                HoverPosition::Elsewhere { position } => ("", position),
+            };
+            let (t, v) = (unlog(p.x, log_x), unlog(p.y, log_y));
+            let sep = if name.is_empty() { "" } else { "\n" };
+            Some(format!("{name}{sep}t = {t:.4}\n{y_name} = {v:.4}"))
+        });
+    if log_x {
+        plot = plot
+            .x_grid_spacer(decade_spacer)
+            .x_axis_formatter(log_tick_label);
+    }
+    if log_y {
+        plot = plot
+            .y_grid_spacer(decade_spacer)
+            .y_axis_formatter(log_tick_label);
+    }
+    let marker_items = markers.filter(|_| display.show_timescales).and_then(|p| {
+        let curve = curves.first()?.curve;
+        let t_last = *curve.ensemble.t.last()?;
+        let t_first = curve
+            .ensemble
+            .t
+            .iter()
+            .copied()
+            .find(|&t| t > 0.0 || !log_x)?;
+        Some(timescale_markers(p, log_x, t_first, t_last))
+    });
+    let response = plot.show(ui, |plot_ui| {
+        if let Some(m) = &marker_items {
+            if let Some(band) = m.band.clone() {
+                plot_ui.span(
+                    Span::new("t_ω band", band)
+                        .fill(Color32::from_rgba_unmultiplied(250, 200, 60, 40))
+                        .border_width(0.0),
+                );
+            }
+            if let Some(x) = m.t_h {
+                plot_ui.vline(
+                    VLine::new("t_h", x)
+                        .color(Color32::from_gray(140))
+                        .style(egui_plot::LineStyle::dashed_loose()),
+                );
+            }
+        }
+        // Pinned curves under the current one: draw in reverse order.
+        for shown in curves.iter().rev() {
+            let c = shown.curve;
+            let alpha = if shown.faded { 0.35 } else { 1.0 };
+            let color = c.color.gamma_multiply(alpha);
+            let Some(s) = c.series(axis, obs) else {
+                continue; // not prepared for this axis mode (the caller prepares every curve)
+            };
+            if display.show_error_bands && !s.band_x.is_empty() {
+                plot_ui.add(
+                    FilledArea::new(&c.label, &s.band_x, &s.band_lo, &s.band_hi)
+                        .fill_color(color.gamma_multiply(0.25))
+                        .allow_hover(false),
+                );
+            }
+            plot_ui.line(Line::new(&c.label, &s.line[..]).color(color).width(1.8));
+        }
+        marker_items
+            .as_ref()
+            .and_then(|m| m.hover_text(plot_ui.pointer_coordinate(), plot_ui.transform()))
+    });
+    let rect = response.response.rect;
+    if let Some(text) = response.inner {
+        response.response.on_hover_text_at_pointer(text);
+    }
+    rect
+}
+
+/// The t_h line and t_omega band in plot coordinates, clipped to the plotted times.
+struct Markers {
+    t_h: Option<f64>,
+    t_h_value: f64,
+    band: Option<RangeInclusive<f64>>,
+    band_values: (f64, f64),
+}
+
+fn timescale_markers(p: &Params, log_x: bool, t_first: f64, t_last: f64) -> Markers {
+    let x = |t: f64| if log_x { t.log10() } else { t };
+    let th = t_h(p.sigma, p.h, p.alpha);
+    let (lo, hi) = t_omega_bounds(p.sigma, p.omega, p.h, p.alpha);
+    let inside = |t: f64| t.is_finite() && t >= t_first && t <= t_last;
+    let band = (hi >= t_first && lo <= t_last && lo.is_finite() && hi.is_finite())
+        .then(|| x(lo.max(t_first))..=x(hi.min(t_last)));
+    Markers {
+        t_h: inside(th).then(|| x(th)),
+        t_h_value: th,
+        band,
+        band_values: (lo, hi),
+    }
+}
+
+impl Markers {
+    fn hover_text(
+        &self,
+        pointer: Option<PlotPoint>,
+        transform: &egui_plot::PlotTransform,
+    ) -> Option<String> {
+        let pointer = pointer?;
+        if let Some(x) = self.t_h {
+            let line = transform.position_from_point(&PlotPoint::new(x, pointer.y));
+            let at = transform.position_from_point(&pointer);
+            if (line.x - at.x).abs() < 5.0 {
+                return Some(format!(
+                    "t_h = {:.4}: perturbative timescale (Eq. 4), σ²/(2h²)·√(α+α²)/(1+α). \
+                     Spins dephase and sx relaxes around here.",
+                    self.t_h_value
+                ));
+            }
+        }
+        if let Some(band) = &self.band
+            && band.contains(&pointer.x)
+        {
+            let (lo, hi) = self.band_values;
+            return Some(format!(
+                "t_ω band {lo:.3e} … {hi:.3e}: the photon timescale t_ω of Eq. 7 for spin \
+                 timescales between 1/h and t_h. Photons act on the spins from about here."
+            ));
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn powers_of_ten_use_superscripts() {
+        assert_eq!(power_of_ten(-2), "10⁻²");
+        assert_eq!(power_of_ten(13), "10¹³");
+        assert_eq!(power_of_ten(0), "10⁰");
+    }
+
+    #[test]
+    fn decade_marks_cover_the_range() {
+        let input = GridInput {
+            bounds: (-2.3, 2.1),
+            base_step_size: 0.01,
+        };
+        let marks = decade_spacer(input);
+        let decades: Vec<f64> = marks
+            .iter()
+            .filter(|m| m.step_size == 1.0)
+            .map(|m| m.value)
+            .collect();
+        assert_eq!(decades, vec![-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0]);
+        assert!(marks.iter().any(|m| (m.value - 2f64.log10()).abs() < 1e-12));
+        let label = log_tick_label(
+            GridMark {
+                value: -1.0,
+                step_size: 1.0,
+            },
+            &(-2.3..=2.1),
+        );
+        assert_eq!(label, "10⁻¹");
+    }
+}

@@ -1,0 +1,321 @@
+//! The explorer's behaviour, driven through the accessibility tree with egui_kittest (no
+//! display needed). Most tests run without a simulation thread and feed worker messages by hand,
+//! so they are deterministic; one runs the real worker end to end.
+#![cfg(feature = "gui")]
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use spinboson::app::{AxisMode, Explorer, ExplorerOptions, WorkerMsg};
+use spinboson::physics::Params;
+use spinboson::sim::{Ensemble, ErrorBasis, Progress};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Parameters small enough for a real run to finish in well under a second.
+fn small_params() -> Params {
+    Params {
+        nt: 40,
+        alpha: 3.0,
+        t_max: 5.0,
+        points: 40,
+        realizations: 2,
+        trajectories_per_realization: 8,
+        ..Params::default()
+    }
+}
+
+fn harness(options: ExplorerOptions) -> Harness<'static, Explorer> {
+    Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_ui_state(|ui, app: &mut Explorer| app.ui(ui), Explorer::new(options))
+}
+
+fn manual() -> Harness<'static, Explorer> {
+    harness(ExplorerOptions {
+        simulate: false,
+        params: Some(small_params()),
+        ..ExplorerOptions::default()
+    })
+}
+
+/// A partial average for `job_id` with a recognisable sx.
+fn partial(job_id: u64, sx: f64) -> WorkerMsg {
+    let n = 5;
+    let mut mean: [Vec<f64>; 5] = Default::default();
+    let mut stderr: [Vec<f64>; 5] = Default::default();
+    for k in 0..5 {
+        mean[k] = vec![if k == 0 { sx } else { 0.1 }; n];
+        stderr[k] = vec![0.01; n];
+    }
+    let ensemble = Ensemble {
+        t: (0..n).map(|k| k as f64).collect(),
+        mean,
+        stderr,
+        trajectories: 8,
+        units: 2,
+        error_basis: ErrorBasis::Realizations,
+    };
+    WorkerMsg::Progress(Progress {
+        job_id,
+        trajectories_done: 8,
+        trajectories_total: 16,
+        steps_done: 100,
+        steps_total: 200,
+        elapsed: Duration::from_millis(50),
+        partial: Some(Arc::new(ensemble)),
+    })
+}
+
+#[test]
+fn starts_the_default_run_at_once() {
+    let mut h = manual();
+    h.run();
+    let app = h.state();
+    assert_eq!(app.job_history().len(), 1);
+    assert_eq!(app.current_job().map(|j| &j.params), Some(&small_params()));
+    assert!(app.job_status().is_some_and(|s| s.in_flight()));
+}
+
+#[test]
+fn sigma_slider_restarts_and_cancels_the_old_job() {
+    let mut h = manual();
+    h.run();
+    h.get_by_role_and_label(Role::Slider, "sigma")
+        .set_value_accesskit(2.5);
+    // The change waits for the debounce (150 ms); each harness step advances 0.25 s.
+    h.step();
+    h.run_steps(2);
+    let app = h.state();
+    let jobs = app.job_history();
+    assert_eq!(jobs.len(), 2, "exactly one restart");
+    assert!(jobs[0].is_cancelled(), "the old job was cancelled");
+    assert!(!jobs[1].is_cancelled());
+    assert_eq!(jobs[1].params.sigma, 2.5);
+    assert_eq!(app.params().sigma, 2.5);
+}
+
+#[test]
+fn unchanged_parameters_do_not_restart() {
+    let mut h = manual();
+    h.run();
+    let sigma = h.state().params().sigma;
+    h.get_by_role_and_label(Role::Slider, "sigma")
+        .set_value_accesskit(sigma + 1.0);
+    h.step();
+    h.get_by_role_and_label(Role::Slider, "sigma")
+        .set_value_accesskit(sigma);
+    h.run_steps(3);
+    assert_eq!(
+        h.state().job_history().len(),
+        1,
+        "back to the running value"
+    );
+}
+
+#[test]
+fn axis_mode_changes_without_a_restart() {
+    let mut h = manual();
+    h.run();
+    assert_eq!(h.state().display().axis, AxisMode::LogX);
+    h.get_by_role_and_label(Role::Button, "log-log").click();
+    h.run_steps(3);
+    assert_eq!(h.state().display().axis, AxisMode::LogLog);
+    h.get_by_role_and_label(Role::Button, "linear").click();
+    h.get_by_label("error bands").click();
+    h.run_steps(3);
+    let app = h.state();
+    assert_eq!(app.display().axis, AxisMode::Linear);
+    assert!(!app.display().show_error_bands);
+    assert_eq!(app.job_history().len(), 1, "display settings never restart");
+    assert!(!app.job_history()[0].is_cancelled());
+}
+
+#[test]
+fn stale_partials_are_ignored() {
+    let mut h = manual();
+    h.run();
+    let old = h.state().current_job().map(|j| j.job_id).expect("a job");
+    h.get_by_role_and_label(Role::Slider, "sigma")
+        .set_value_accesskit(1.5);
+    h.run_steps(3);
+    let new = h.state().current_job().map(|j| j.job_id).expect("a job");
+    assert_ne!(old, new);
+
+    h.state_mut().deliver(partial(old, 0.7));
+    h.run_steps(1);
+    assert!(h.state().current_curve().is_none(), "stale partial shown");
+    assert_eq!(h.state().stale_messages_ignored(), 1);
+
+    h.state_mut().deliver(partial(new, 0.3));
+    h.run_steps(1);
+    let curve = h.state().current_curve().expect("current partial shown");
+    assert_eq!(curve.ensemble.mean[0][0], 0.3);
+    assert_eq!(curve.params.sigma, 1.5);
+}
+
+#[test]
+fn pinned_curve_survives_a_new_run() {
+    let mut h = manual();
+    h.run();
+    let job = h.state().current_job().map(|j| j.job_id).expect("a job");
+    h.state_mut().deliver(partial(job, 0.42));
+    h.run_steps(1);
+    h.get_by_label("Pin").click();
+    h.run_steps(1);
+    assert_eq!(h.state().pins().len(), 1);
+
+    h.get_by_role_and_label(Role::Slider, "omega")
+        .set_value_accesskit(4.0);
+    h.run_steps(3);
+    let app = h.state();
+    assert_eq!(app.job_history().len(), 2, "a new run started");
+    let pin = app.pins().iter().next().expect("pin kept");
+    assert_eq!(pin.curve.ensemble.mean[0][0], 0.42);
+    assert_eq!(pin.curve.params.omega, small_params().omega);
+    // The legend shows the pinned curve's parameters.
+    assert!(pin.curve.label.contains("ω/h=1.000"), "{}", pin.curve.label);
+}
+
+#[test]
+fn invalid_alpha_and_nt_show_an_inline_error_and_start_nothing() {
+    let mut h = manual();
+    h.run();
+    h.get_by_role_and_label(Role::Slider, "Nt")
+        .set_value_accesskit(40.0);
+    h.get_by_role_and_label(Role::Slider, "alpha")
+        .set_value_accesskit(80.0);
+    h.run_steps(4);
+    let message = "alpha = 80 leaves no spins at nt = 40";
+    let err = h.state().validation_error().map(|e| e.to_string());
+    assert!(
+        err.as_deref().is_some_and(|e| e.starts_with(message)),
+        "{err:?}"
+    );
+    // The error is on screen next to the controls.
+    h.get_by_label_contains(message);
+    assert_eq!(h.state().job_history().len(), 1, "no run started");
+    h.get_by_label("▶ Run").click();
+    h.run_steps(2);
+    assert_eq!(
+        h.state().job_history().len(),
+        1,
+        "Run refuses invalid parameters"
+    );
+}
+
+#[test]
+fn family_runs_members_in_turn_and_pins_each() {
+    let mut h = manual();
+    h.run();
+    h.get_by_label("Family run").click();
+    h.run_steps(1);
+    // The editor starts with the paper's Fig. 2 left family, omega/h = 3.6, 5, 7.5, 10.
+    h.get_by_label("Run family").click();
+    h.run_steps(1);
+    for (k, omega) in [3.6, 5.0, 7.5, 10.0].into_iter().enumerate() {
+        let job = h.state().current_job().cloned().expect("member running");
+        assert_eq!(job.params.omega, omega);
+        let WorkerMsg::Progress(p) = partial(job.job_id, 0.1 * (k + 1) as f64) else {
+            unreachable!()
+        };
+        let outcome = spinboson::sim::JobOutcome {
+            job_id: job.job_id,
+            ensemble: p.partial.as_deref().cloned(),
+            stop: spinboson::sim::StopReason::Completed,
+            trajectories_completed: 16,
+            steps_done: 200,
+            elapsed: Duration::from_millis(100),
+        };
+        h.state_mut().deliver(WorkerMsg::Finished {
+            job_id: job.job_id,
+            result: Ok(Box::new(outcome)),
+        });
+        h.run_steps(1);
+    }
+    let labels: Vec<String> = h
+        .state()
+        .pins()
+        .iter()
+        .map(|p| p.curve.label.clone())
+        .collect();
+    let expected: Vec<String> = ["3.6", "5", "7.5", "10"]
+        .iter()
+        .map(|v| format!("omega/h = {v}"))
+        .collect();
+    assert_eq!(labels, expected);
+    assert_eq!(
+        h.state().job_history().len(),
+        5,
+        "the first run and four members"
+    );
+    assert!(
+        !h.state().job_status().is_some_and(|s| s.in_flight()),
+        "family done"
+    );
+}
+
+#[test]
+fn corrupt_saved_state_falls_back_with_a_notice() {
+    let mut h = harness(ExplorerOptions {
+        simulate: false,
+        saved: Some("(params: (nt: \"lots\"".into()),
+        ..ExplorerOptions::default()
+    });
+    h.run();
+    assert_eq!(h.state().params(), &Params::default());
+    assert!(h.state().notice().is_some());
+    h.get_by_label_contains("could not be read");
+    h.get_by_label("dismiss").click();
+    h.run();
+    assert!(h.state().notice().is_none());
+}
+
+#[test]
+fn saved_state_is_restored() {
+    let mut app = Explorer::new(ExplorerOptions {
+        simulate: false,
+        params: Some(small_params()),
+        ..ExplorerOptions::default()
+    });
+    app.display_mut().axis = AxisMode::LogY;
+    let text = app.saved_state().to_ron().expect("serializes");
+    let restored = Explorer::new(ExplorerOptions {
+        simulate: false,
+        saved: Some(text),
+        ..ExplorerOptions::default()
+    });
+    assert_eq!(restored.params(), &small_params());
+    assert_eq!(restored.display().axis, AxisMode::LogY);
+    assert!(restored.notice().is_none());
+}
+
+#[test]
+fn real_worker_streams_partials_and_finishes() {
+    let mut h = harness(ExplorerOptions {
+        simulate: true,
+        threads: 2,
+        params: Some(small_params()),
+        ..ExplorerOptions::default()
+    });
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while h.state().job_status().is_some_and(|s| s.in_flight()) {
+        assert!(Instant::now() < deadline, "the run did not finish");
+        h.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let app = h.state();
+    let status = app.job_status().expect("a job");
+    assert_eq!(
+        status
+            .finished
+            .as_ref()
+            .map(|r| r.as_ref().map(|s| s.name())),
+        Some(Ok("completed"))
+    );
+    let curve = app.current_curve().expect("final curve");
+    assert_eq!(curve.ensemble.trajectories, 16);
+    assert_eq!(curve.ensemble.t.len(), small_params().points);
+    // sx starts at 1 (all spins along x).
+    assert!((curve.ensemble.mean[0][0] - 1.0).abs() < 1e-12);
+}
