@@ -208,10 +208,10 @@ fn invalid_alpha_and_nt_show_an_inline_error_and_start_nothing() {
 fn family_runs_members_in_turn_and_pins_each() {
     let mut h = manual();
     h.run();
-    h.get_by_label("Family run").click();
+    h.get_by_label("Family run").click_accesskit();
     h.run_steps(1);
     // The editor starts with the paper's Fig. 2 left family, omega/h = 3.6, 5, 7.5, 10.
-    h.get_by_label("Run family").click();
+    h.get_by_label("Run family").click_accesskit();
     h.run_steps(1);
     for (k, omega) in [3.6, 5.0, 7.5, 10.0].into_iter().enumerate() {
         let job = h.state().current_job().cloned().expect("member running");
@@ -318,4 +318,103 @@ fn real_worker_streams_partials_and_finishes() {
     assert_eq!(curve.ensemble.t.len(), small_params().points);
     // sx starts at 1 (all spins along x).
     assert!((curve.ensemble.mean[0][0] - 1.0).abs() < 1e-12);
+}
+
+#[test]
+fn choosing_a_builtin_preset_changes_parameters_and_starts_a_run() {
+    let mut h = manual();
+    h.run();
+    h.get_by_role_and_label(Role::ComboBox, "preset").click();
+    h.run_steps(2);
+    h.get_by_label("fig2_center").click();
+    h.run_steps(2);
+    let app = h.state();
+    assert_eq!(app.params().nt, 1000);
+    assert_eq!(app.params().omega, 1.0);
+    assert_eq!(app.display().axis, AxisMode::LogLog);
+    let jobs = app.job_history();
+    assert_eq!(jobs.len(), 2, "the preset's run started");
+    assert!(jobs[0].is_cancelled());
+    // The preset's family runs, starting with its first member, sigma/sqrt(h) = 2.1.
+    assert_eq!(jobs[1].params.sigma, 2.1);
+    assert_eq!(jobs[1].params.nt, 1000);
+}
+
+#[test]
+fn presets_save_and_load_through_the_path_box_and_bad_files_change_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("mine.ron");
+    let mut h = manual();
+    h.run();
+    let path_box = h.get_by_label("path");
+    path_box.focus();
+    path_box.type_text(file.to_str().expect("utf8"));
+    h.run_steps(1);
+    h.get_by_label("Save preset…").click();
+    h.run_steps(1);
+    let saved = spinboson::io::Preset::load(&file).expect("saved preset loads");
+    assert_eq!(saved.preset.params, small_params());
+    assert!(saved.unknown_fields.is_empty());
+
+    h.get_by_role_and_label(Role::Slider, "sigma")
+        .set_value_accesskit(7.0);
+    h.run_steps(3);
+    assert_eq!(h.state().params().sigma, 7.0);
+    h.get_by_label("Load preset…").click();
+    h.run_steps(2);
+    assert_eq!(h.state().params(), &small_params(), "loaded back");
+
+    // A malformed file reports line and column and keeps the current state.
+    std::fs::write(&file, "(params: (nt: 12,\n sigma: oops))").expect("write");
+    let jobs = h.state().job_history().len();
+    h.get_by_label("Load preset…").click();
+    h.run_steps(2);
+    assert_eq!(h.state().params(), &small_params());
+    assert_eq!(h.state().job_history().len(), jobs);
+    h.get_by_label_contains("line 2");
+
+    // Saving over an existing file asks first.
+    h.get_by_label("Save preset…").click();
+    h.run_steps(1);
+    h.get_by_label_contains("exists. Overwrite?");
+    h.get_by_label("Cancel").click();
+    h.run_steps(1);
+    assert!(
+        std::fs::read_to_string(&file)
+            .expect("read")
+            .contains("oops"),
+        "kept"
+    );
+}
+
+#[test]
+fn export_csv_writes_every_visible_curve() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("curves.csv");
+    let mut h = manual();
+    h.run();
+    let job = h.state().current_job().map(|j| j.job_id).expect("a job");
+    h.state_mut().deliver(partial(job, 0.42));
+    h.run_steps(1);
+    h.get_by_label("Pin").click();
+    h.run_steps(1);
+    let path_box = h.get_by_label("path");
+    path_box.focus();
+    path_box.type_text(file.to_str().expect("utf8"));
+    h.run_steps(1);
+    h.get_by_label("Export CSV…").click();
+    h.run_steps(1);
+    let mut reader = csv::Reader::from_path(&file).expect("csv written");
+    let header: Vec<String> = reader
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(header, spinboson::io::TIDY_CSV_COLUMNS);
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    assert_eq!(rows.len(), 2 * 5, "current and pinned curve, 5 times each");
+    assert!(rows[0][0].starts_with("current"));
+    assert_eq!(rows[0][10].parse::<f64>().expect("sx"), 0.42);
+    assert!(file.with_extension("json").exists());
 }

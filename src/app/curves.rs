@@ -42,6 +42,8 @@ pub struct Curve {
     pub params: Params,
     pub ensemble: Arc<Ensemble>,
     pub color: Color32,
+    /// Why its run stopped (`completed`, `cancelled`, ...); `None` while it runs.
+    pub stop: Option<&'static str>,
     /// Transformed points per observable, cached for one axis mode.
     cache: Option<(AxisMode, Vec<Series>)>,
 }
@@ -53,6 +55,7 @@ impl Curve {
             params,
             ensemble,
             color,
+            stop: None,
             cache: None,
         }
     }
@@ -112,7 +115,7 @@ impl Pins {
     }
 
     /// Pin a curve; when [`MAX_PINS`] are kept already, the oldest is dropped.
-    pub fn pin(&mut self, label: String, params: Params, ensemble: Arc<Ensemble>) {
+    pub fn pin(&mut self, label: String, params: Params, ensemble: Arc<Ensemble>) -> &mut Curve {
         if self.pins.len() == MAX_PINS {
             self.pins.remove(0);
         }
@@ -128,6 +131,8 @@ impl Pins {
             serial,
             curve: Curve::new(label, params, ensemble, color),
         });
+        let last = self.pins.len() - 1;
+        &mut self.pins[last].curve
     }
 
     pub fn remove(&mut self, serial: u64) {
@@ -139,61 +144,20 @@ impl Pins {
     }
 }
 
-/// Transform a mean and its standard error for `axis`.
-///
-/// Log axes plot log10 of `t` and of `|value|`; points with `t <= 0` or `|value| = 0` are dropped.
-/// On a log value axis the band's lower edge `|value| - err` can be non-positive; it is then drawn
-/// down to one decade below the smallest positive `|value|` of the series, the band's floor.
+/// Transform a mean and its standard error for `axis` (see [`AxisMode::transform`]).
 pub fn series(t: &[f64], mean: &[f64], stderr: &[f64], axis: AxisMode) -> Series {
-    let err_at = |k: usize| {
-        let e = stderr[k];
-        if e.is_finite() { e } else { 0.0 }
-    };
-    let floor = if axis.log_y() {
-        mean.iter()
-            .map(|v| v.abs())
-            .filter(|v| *v > 0.0 && v.is_finite())
-            .fold(f64::INFINITY, f64::min)
-            .log10()
-            - 1.0
-    } else {
-        0.0
-    };
-    let mut out = Series::default();
-    for k in 0..t.len().min(mean.len()) {
-        let (time, value) = (t[k], mean[k]);
-        if !value.is_finite() {
-            continue;
-        }
-        let x = if axis.log_x() {
-            if time <= 0.0 {
-                continue;
-            }
-            time.log10()
-        } else {
-            time
-        };
-        let err = err_at(k);
-        let (y, lo, hi) = if axis.log_y() {
-            let a = value.abs();
-            if a <= 0.0 {
-                continue;
-            }
-            let lo = if a - err > 0.0 {
-                (a - err).log10()
-            } else {
-                floor
-            };
-            (a.log10(), lo.min(a.log10()), (a + err).log10())
-        } else {
-            (value, value - err, value + err)
-        };
-        out.line.push(PlotPoint::new(x, y));
-        out.band_x.push(x);
-        out.band_lo.push(lo);
-        out.band_hi.push(hi);
+    let s = axis.transform(t, mean, stderr);
+    Series {
+        line: s
+            .x
+            .iter()
+            .zip(&s.y)
+            .map(|(&x, &y)| PlotPoint::new(x, y))
+            .collect(),
+        band_x: s.x,
+        band_lo: s.lo,
+        band_hi: s.hi,
     }
-    out
 }
 
 /// A legend label with the parameters that matter for comparisons.
@@ -219,21 +183,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn log_axes_drop_non_positive_points() {
-        let t = [0.0, 0.1, 1.0, 10.0];
-        let mean = [1.0, 0.5, 0.0, -0.01];
-        let err = [0.0, 0.1, 0.1, 0.1];
-        let s = series(&t, &mean, &err, AxisMode::LogLog);
-        // t = 0 and value 0 are dropped; -0.01 plots as |value|.
+    fn series_follow_the_axis_transform() {
+        let s = series(
+            &[0.0, 1.0, 10.0],
+            &[1.0, 0.5, 0.1],
+            &[0.0, 0.1, 0.1],
+            AxisMode::LogX,
+        );
         assert_eq!(s.line.len(), 2);
-        assert!((s.line[0].x + 1.0).abs() < 1e-12);
-        assert!((s.line[1].y + 2.0).abs() < 1e-12);
-        // |v| - err <= 0: the band's lower edge sits at the floor, a decade below min |v|.
-        assert!((s.band_lo[1] + 3.0).abs() < 1e-12);
-        assert!((s.band_hi[1] - 0.11f64.log10()).abs() < 1e-12);
-        let lin = series(&t, &mean, &err, AxisMode::Linear);
-        assert_eq!(lin.line.len(), 4);
-        assert_eq!(lin.band_lo[1], 0.4);
+        assert_eq!(s.line[1].x, 1.0);
+        assert_eq!(s.band_hi[0], 0.6);
     }
 
     #[test]

@@ -3,10 +3,12 @@
 
 use super::controls::{self, Edit, human_seconds};
 use super::curves::{CURRENT_COLOR, Curve, MAX_PINS, Pins, params_label};
+use super::files::{self, FileAction, FileRequest, Files};
 use super::jobs::{Delivery, JobRecord, JobStatus, Jobs, RateEstimate};
 use super::plots::{self, Shown};
-use super::settings::{AxisMode, Display, SavedState};
+use super::settings::{AxisMode, DisplaySettings, SavedState};
 use super::worker::{Waker, Worker, WorkerMsg};
+use crate::io::{CurveRecord, ExportMetadata, FigureCurve, Preset, tidy_csv, write_atomic};
 use crate::physics::{Observable, ParamError, Params};
 use crate::sim::{Ensemble, Family, FamilyParameter, JobRequest, StopReason};
 use egui::{RichText, Ui};
@@ -35,6 +37,8 @@ pub struct ExplorerOptions {
     pub saved: Option<String>,
     /// Start from these parameters instead of the saved or default ones.
     pub params: Option<Params>,
+    /// Try native file dialogs (rfd) before the path box. Tests turn this off.
+    pub file_dialogs: bool,
 }
 
 /// A family run in progress: the members still to run.
@@ -68,7 +72,7 @@ impl Default for FamilyEditor {
 /// The desktop explorer.
 pub struct Explorer {
     params: Params,
-    display: Display,
+    display: DisplaySettings,
     /// Shown at the top of the plots until dismissed (e.g. a corrupt saved state).
     notice: Option<String>,
     /// Input time of the last edit not yet committed.
@@ -90,6 +94,11 @@ pub struct Explorer {
     run_message: Option<String>,
     /// Screen rect of the plots in the last frame (for cropped screenshots).
     plot_rect: egui::Rect,
+    files: Files,
+    /// Name of the preset the parameters came from (`custom` once edited).
+    preset_name: String,
+    /// The last family run (from the editor or a preset); saved presets carry it.
+    last_family: Option<Family>,
 }
 
 impl Explorer {
@@ -147,6 +156,9 @@ impl Explorer {
             repaint,
             run_message: None,
             plot_rect: egui::Rect::NOTHING,
+            files: Files::new(options.file_dialogs, saved.recent_presets),
+            preset_name: saved.preset_name,
+            last_family: None,
         };
         explorer.commit();
         explorer
@@ -158,11 +170,11 @@ impl Explorer {
         &self.params
     }
 
-    pub fn display(&self) -> &Display {
+    pub fn display(&self) -> &DisplaySettings {
         &self.display
     }
 
-    pub fn display_mut(&mut self) -> &mut Display {
+    pub fn display_mut(&mut self) -> &mut DisplaySettings {
         &mut self.display
     }
 
@@ -205,6 +217,8 @@ impl Explorer {
         SavedState {
             params: self.params.clone(),
             display: self.display.clone(),
+            recent_presets: self.files.recent.clone(),
+            preset_name: self.preset_name.clone(),
         }
     }
 
@@ -281,8 +295,10 @@ impl Explorer {
             Some(Ok(StopReason::Completed)) | None => params_label(&curve.params),
             _ => format!("{} (partial)", params_label(&curve.params)),
         };
+        let stop = curve.stop;
         self.pins
-            .pin(label, curve.params.clone(), curve.ensemble.clone());
+            .pin(label, curve.params.clone(), curve.ensemble.clone())
+            .stop = stop;
         true
     }
 
@@ -300,6 +316,7 @@ impl Explorer {
     /// pinned with its value in the legend.
     pub fn start_family(&mut self, family: &Family) -> Result<(), crate::sim::FamilyError> {
         let members = family.members(&self.params)?;
+        self.last_family = Some(family.clone());
         let queue = family.values.iter().copied().zip(members).collect();
         self.family = FamilyRun {
             parameter: family.parameter,
@@ -343,6 +360,9 @@ impl Explorer {
                 if let Some(ensemble) = outcome.ensemble {
                     self.show_partial(&job, Arc::new(ensemble));
                 }
+                if let Some(curve) = self.current.as_mut() {
+                    curve.stop = Some(outcome.stop.name());
+                }
                 self.rate
                     .observe(&job.params, outcome.steps_done, outcome.elapsed);
                 match outcome.stop {
@@ -379,9 +399,11 @@ impl Explorer {
 
     fn pin_family_member(&mut self, value: f64) {
         if let Some(curve) = &self.current {
-            let label = format!("{} = {value}", self.family.parameter.label());
+            let label = self.family.parameter.member_label(value);
+            let stop = curve.stop;
             self.pins
-                .pin(label, curve.params.clone(), curve.ensemble.clone());
+                .pin(label, curve.params.clone(), curve.ensemble.clone())
+                .stop = stop;
         }
     }
 
@@ -396,6 +418,167 @@ impl Explorer {
         if self.jobs.in_flight() && self.worker.as_ref().is_some_and(Worker::is_dead) {
             self.jobs.abandon();
             self.run_message = Some("the simulation thread stopped unexpectedly".into());
+        }
+    }
+
+    /// Apply a preset: parameters, display settings and family (run at once), or report why not.
+    pub fn apply_preset(&mut self, preset: &Preset, source: &str) -> Result<(), String> {
+        preset
+            .validate(std::path::Path::new(source))
+            .map_err(|e| format!("{e} (nothing changed)"))?;
+        self.params = preset.params.clone();
+        self.display = preset.display.clone();
+        self.preset_name = preset.name.clone();
+        self.validation = Ok(());
+        self.pending_since = None;
+        match &preset.family {
+            Some(family) => {
+                self.family_editor.parameter = family.parameter;
+                self.family_editor.values = family
+                    .values
+                    .iter()
+                    .map(|v| v.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                self.family_editor.error = None;
+                self.start_family(family).map_err(|e| e.to_string())?;
+            }
+            None => self.commit(),
+        }
+        Ok(())
+    }
+
+    fn handle_file_request(&mut self, ctx: &egui::Context, request: FileRequest) {
+        match request {
+            FileRequest::Apply {
+                preset,
+                source,
+                path,
+                warning,
+            } => match self.apply_preset(&preset, &source) {
+                Ok(()) => {
+                    if let Some(path) = &path {
+                        self.files.remember(path);
+                    }
+                    match warning {
+                        Some(w) => self.files.error(format!("loaded {source}; {w}")),
+                        None => self.files.info(format!("loaded {source}")),
+                    }
+                }
+                Err(e) => self.files.error(e),
+            },
+            FileRequest::Write(action, path) => {
+                let result = self.write(ctx, action, &path);
+                match result {
+                    Ok(Some(done)) => self.files.info(done),
+                    Ok(None) => {} // finishes later (screenshot)
+                    Err(e) => self.files.error(e),
+                }
+            }
+        }
+    }
+
+    /// The curves on screen, the current one first, for export.
+    fn visible_curves(&self) -> Vec<&Curve> {
+        let current = self.current.as_ref().filter(|_| !self.current_is_stale);
+        current
+            .into_iter()
+            .chain(self.pins.iter().map(|p| &p.curve))
+            .collect()
+    }
+
+    /// The preset the explorer's state amounts to.
+    pub fn to_preset(&self, name: &str) -> Preset {
+        let family = self.last_family.clone();
+        Preset {
+            name: name.to_string(),
+            description: format!(
+                "Saved from the spinboson explorer: {}",
+                params_label(&self.params)
+            ),
+            params: self.params.clone(),
+            family,
+            display: self.display.clone(),
+            ..Preset::default()
+        }
+    }
+
+    fn write(
+        &mut self,
+        ctx: &egui::Context,
+        action: FileAction,
+        path: &std::path::Path,
+    ) -> Result<Option<String>, String> {
+        let curves = self.visible_curves();
+        if action != FileAction::SavePreset && curves.is_empty() {
+            return Err("no curve to export yet".into());
+        }
+        match action {
+            FileAction::LoadPreset => Ok(None),
+            FileAction::SavePreset => {
+                let name = path
+                    .file_stem()
+                    .map_or("preset".into(), |s| s.to_string_lossy().into_owned());
+                files::save_preset(path, &self.to_preset(&name))?;
+                self.files.remember(path);
+                self.preset_name = name;
+                Ok(Some(format!("saved preset {}", path.display())))
+            }
+            FileAction::ExportCsv => {
+                let records: Vec<CurveRecord<'_>> = curves
+                    .iter()
+                    .map(|c| CurveRecord {
+                        name: &c.label,
+                        params: &c.params,
+                        ensemble: &c.ensemble,
+                        stop: c.stop,
+                    })
+                    .collect();
+                let csv = tidy_csv(&records).map_err(|e| format!("cannot encode the CSV: {e}"))?;
+                write_atomic(path, csv.as_bytes()).map_err(|e| e.to_string())?;
+                let meta = serde_json::to_string_pretty(&ExportMetadata::new(&records))
+                    .map_err(|e| format!("cannot encode the sidecar: {e}"))?;
+                let sidecar = path.with_extension("json");
+                write_atomic(&sidecar, meta.as_bytes()).map_err(|e| e.to_string())?;
+                Ok(Some(format!(
+                    "exported {} curve(s) to {} and {}",
+                    records.len(),
+                    path.display(),
+                    sidecar.display()
+                )))
+            }
+            FileAction::ExportFigure => {
+                let figure: Vec<FigureCurve<'_>> = curves
+                    .iter()
+                    .map(|c| FigureCurve {
+                        label: &c.label,
+                        params: &c.params,
+                        ensemble: &c.ensemble,
+                    })
+                    .collect();
+                let title = format!("spinboson: {}", self.preset_name);
+                crate::io::write_figure(path, &figure, &self.display, &title)
+                    .map_err(|e| e.to_string())?;
+                Ok(Some(format!("wrote the figure {}", path.display())))
+            }
+            FileAction::SavePlotPng => {
+                let rect = self.plot_rect;
+                if !rect.is_positive() {
+                    return Err("no plot on screen to save".into());
+                }
+                let ppp = ctx.pixels_per_point();
+                let done = self.files.screenshot_results.0.clone();
+                let (path, repaint) = (path.to_path_buf(), ctx.clone());
+                ctx.send_viewport_cmd(egui::ViewportCommand::Screenshot(
+                    egui::ScreenshotCallback::new(move |image| {
+                        let result = files::write_png_region(&image, rect, ppp, &path)
+                            .map(|()| path.clone());
+                        done.send(result).ok(); // the explorer may have closed meanwhile
+                        repaint.request_repaint();
+                    }),
+                ));
+                Ok(None)
+            }
         }
     }
 
@@ -422,6 +605,29 @@ impl Explorer {
         egui::CentralPanel::default().show(ui, |ui| self.plots_area_ui(ui));
 
         self.debounce(ui, edit);
+        let dropped: Vec<std::path::PathBuf> = ui.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
+        for path in dropped {
+            if path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("ron"))
+            {
+                if let Some(request) = self.files.read_preset(&path) {
+                    self.handle_file_request(ui.ctx(), request);
+                }
+            } else {
+                self.files.error(format!(
+                    "{}: only .ron presets can be dropped here",
+                    path.display()
+                ));
+            }
+        }
         if self.jobs.in_flight() && self.worker.is_some() {
             // The waker repaints on every report; this only covers a report sent before the
             // context was known.
@@ -432,6 +638,7 @@ impl Explorer {
     fn debounce(&mut self, ui: &Ui, edit: Edit) {
         let now = ui.input(|i| i.time);
         if edit.changed {
+            self.preset_name = "custom".into();
             self.pending_since = Some(now);
             self.validation = self.params.validate();
         }
@@ -475,6 +682,15 @@ impl Explorer {
                 self.pin_current();
             }
         });
+        ui.separator();
+        let request = egui::CollapsingHeader::new("Presets & export")
+            .default_open(true)
+            .show(ui, |ui| self.files.ui(ui, &self.preset_name))
+            .body_returned
+            .flatten();
+        if let Some(request) = request {
+            self.handle_file_request(ui.ctx(), request);
+        }
         ui.separator();
         let error = self.validation.as_ref().err().cloned();
         let error = error.as_ref();
@@ -630,7 +846,12 @@ impl Explorer {
             });
             return;
         }
-        self.plot_rect = plots::plots_ui(ui, &shown, &self.display, markers);
+        // The scope's rect covers the plots with their axes and labels (the screenshot's crop).
+        let display = &self.display;
+        self.plot_rect = ui
+            .scope(|ui| plots::plots_ui(ui, &shown, display, markers))
+            .response
+            .rect;
     }
 
     fn status_ui(&self, ui: &mut Ui) {

@@ -4,6 +4,7 @@
 mod controls;
 mod curves;
 mod explorer;
+mod files;
 mod jobs;
 mod plots;
 mod settings;
@@ -11,9 +12,10 @@ mod worker;
 
 pub use curves::{Curve, MAX_PINS, Pin, Pins, Series, params_label, series};
 pub use explorer::{DEBOUNCE_SECONDS, DRIFT_WARNING, Explorer, ExplorerOptions};
+pub use files::{FileAction, FileRequest, Files, MAX_RECENT};
 pub use jobs::{JobRecord, JobStatus, RateEstimate, flops_per_trajectory_step};
 pub use plots::{decade_spacer, log_tick_label, power_of_ten};
-pub use settings::{AxisMode, Display, STORAGE_KEY, SavedState};
+pub use settings::{AxisMode, DisplaySettings, STORAGE_KEY, SavedState};
 pub use worker::{RESULT_CAPACITY, Waker, Worker, WorkerError, WorkerMsg};
 
 /// The app icon (also in `assets/icon.png`).
@@ -30,7 +32,7 @@ pub fn run_native() -> eframe::Result {
         viewport = viewport.with_icon(icon);
     }
     let options = eframe::NativeOptions {
-        viewport,
+        viewport: viewport.with_drag_and_drop(true),
         renderer: eframe::Renderer::Glow,
         ..Default::default()
     };
@@ -44,6 +46,7 @@ pub fn run_native() -> eframe::Result {
                 threads: 0,
                 saved,
                 params: None,
+                file_dialogs: true,
             })))
         }),
     )

@@ -5,7 +5,7 @@
 //! [`log_tick_label`] put the grid and the tick labels at powers of ten.
 
 use super::curves::Curve;
-use super::settings::Display;
+use super::settings::DisplaySettings;
 use crate::physics::{Observable, Params, t_h, t_omega_bounds};
 use egui::{Color32, Id, Ui};
 use egui_plot::{
@@ -90,7 +90,7 @@ fn unlog(v: f64, log: bool) -> f64 {
 }
 
 /// Which plots to show, with their titles.
-fn panels(display: &Display) -> Vec<(Observable, &'static str)> {
+fn panels(display: &DisplaySettings) -> Vec<(Observable, &'static str)> {
     let mut v = Vec::new();
     if display.show_sx {
         v.push((Observable::Sx, "sx(t)"));
@@ -105,29 +105,25 @@ fn panels(display: &Display) -> Vec<(Observable, &'static str)> {
     v
 }
 
-/// Draw every enabled plot, stacked, sharing the time axis. Returns the screen rect they cover.
+/// Draw every enabled plot, stacked, sharing the time axis.
 pub fn plots_ui(
     ui: &mut Ui,
     curves: &[Shown<'_>],
-    display: &Display,
+    display: &DisplaySettings,
     markers: Option<&Params>,
-) -> egui::Rect {
+) {
     let panels = panels(display);
-    let top = ui.cursor().min;
     if panels.is_empty() {
         ui.label("No plot selected: tick sx, sz or photons & drift above.");
-        return egui::Rect::from_min_size(top, egui::Vec2::ZERO);
+        return;
     }
     let gap = ui.spacing().item_spacing.y;
     let height = ((ui.available_height() - gap * (panels.len() as f32 - 1.0))
         / panels.len() as f32)
         .max(80.0);
-    let mut rect = egui::Rect::NOTHING;
     for (obs, title) in panels {
-        let r = observable_plot(ui, obs, title, curves, display, markers, height);
-        rect = rect.union(r);
+        observable_plot(ui, obs, title, curves, display, markers, height);
     }
-    rect
 }
 
 fn observable_plot(
@@ -135,10 +131,10 @@ fn observable_plot(
     obs: Observable,
     title: &str,
     curves: &[Shown<'_>],
-    display: &Display,
+    display: &DisplaySettings,
     markers: Option<&Params>,
     height: f32,
-) -> egui::Rect {
+) {
     let axis = display.axis;
     let (log_x, log_y) = (axis.log_x(), axis.log_y());
     let y_name = match obs {
@@ -232,11 +228,9 @@ fn observable_plot(
             .as_ref()
             .and_then(|m| m.hover_text(plot_ui.pointer_coordinate(), plot_ui.transform()))
     });
-    let rect = response.response.rect;
     if let Some(text) = response.inner {
         response.response.on_hover_text_at_pointer(text);
     }
-    rect
 }
 
 /// The t_h line and t_omega band in plot coordinates, clipped to the plotted times.

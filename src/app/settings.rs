@@ -1,83 +1,33 @@
-//! What the explorer remembers between launches, and display settings that never restart a run.
+//! What the explorer remembers between launches.
 
+pub use crate::io::{AxisMode, DisplaySettings};
 use crate::physics::Params;
 use serde::{Deserialize, Serialize};
 
 /// Key of the explorer's state in eframe's storage.
 pub const STORAGE_KEY: &str = "spinboson-explorer";
 
-/// How the time axis and the value axis are scaled.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum AxisMode {
-    Linear,
-    /// log10 t against the value: the paper's Fig. 2.
-    #[default]
-    LogX,
-    /// log10 t against log10 |value|, non-positive points dropped.
-    LogLog,
-    /// t against log10 |value|, non-positive points dropped.
-    LogY,
-}
-
-impl AxisMode {
-    pub const ALL: [AxisMode; 4] = [
-        AxisMode::Linear,
-        AxisMode::LogX,
-        AxisMode::LogLog,
-        AxisMode::LogY,
-    ];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            AxisMode::Linear => "linear",
-            AxisMode::LogX => "log-x",
-            AxisMode::LogLog => "log-log",
-            AxisMode::LogY => "log-y",
-        }
-    }
-
-    pub fn log_x(self) -> bool {
-        matches!(self, AxisMode::LogX | AxisMode::LogLog)
-    }
-
-    pub fn log_y(self) -> bool {
-        matches!(self, AxisMode::LogY | AxisMode::LogLog)
-    }
-}
-
-/// Display settings: changing them never restarts a run.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Display {
-    pub axis: AxisMode,
-    pub show_sx: bool,
-    pub show_sz: bool,
-    /// Photon number and energy drift panel.
-    pub show_extra: bool,
-    pub show_error_bands: bool,
-    /// t_h line and t_omega band.
-    pub show_timescales: bool,
-}
-
-impl Default for Display {
-    fn default() -> Self {
-        Self {
-            axis: AxisMode::LogX,
-            show_sx: true,
-            show_sz: true,
-            show_extra: false,
-            show_error_bands: true,
-            show_timescales: true,
-        }
-    }
-}
-
 /// Everything saved between launches.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SavedState {
     pub params: Params,
-    pub display: Display,
+    pub display: DisplaySettings,
+    /// Preset files used lately, newest first.
+    pub recent_presets: Vec<std::path::PathBuf>,
+    /// The preset the parameters came from (`custom` once edited).
+    pub preset_name: String,
+}
+
+impl Default for SavedState {
+    fn default() -> Self {
+        Self {
+            params: Params::default(),
+            display: DisplaySettings::default(),
+            recent_presets: Vec::new(),
+            preset_name: "default".into(),
+        }
+    }
 }
 
 impl SavedState {

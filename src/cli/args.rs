@@ -18,6 +18,62 @@ pub struct Cli {
 pub enum Command {
     /// Run one parameter set and write sx, sy, sz, photon number and energy drift vs time.
     Run(RunArgs),
+    /// Run a preset (its whole family) and draw it as an SVG or PNG figure.
+    Figure(FigureArgs),
+    /// Work with preset files.
+    #[command(subcommand)]
+    Preset(PresetCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PresetCommand {
+    /// Check preset files: exit 0 if every one parses and can run, 2 otherwise (with the error).
+    Validate {
+        /// Preset files (RON).
+        #[arg(required = true, value_name = "FILE.ron")]
+        files: Vec<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+#[command(allow_negative_numbers = true)]
+pub struct FigureArgs {
+    /// The preset to run (RON); its family gives the curves, its display settings the axes.
+    #[arg(long, value_name = "FILE.ron")]
+    pub preset: PathBuf,
+    /// The figure: `.svg` or `.png`, written atomically.
+    #[arg(long, value_name = "FILE.svg|FILE.png")]
+    pub out: PathBuf,
+    /// Also write the curves as a tidy CSV (and a JSON sidecar beside it).
+    #[arg(long, value_name = "FILE.csv")]
+    pub csv: Option<PathBuf>,
+    /// Axis mode, overriding the preset's.
+    #[arg(long, value_enum)]
+    pub axis: Option<AxisArg>,
+    /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub overrides: ParamOverrides,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum AxisArg {
+    Linear,
+    LogX,
+    LogLog,
+    LogY,
+}
+
+impl From<AxisArg> for crate::io::AxisMode {
+    fn from(a: AxisArg) -> Self {
+        match a {
+            AxisArg::Linear => Self::Linear,
+            AxisArg::LogX => Self::LogX,
+            AxisArg::LogLog => Self::LogLog,
+            AxisArg::LogY => Self::LogY,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -1,9 +1,11 @@
 //! The headless commands. `main` parses the command line into [`Cli`] and calls [`execute`].
 
 mod args;
+mod figure;
 mod run;
 
-pub use args::{Cli, Command, ParamOverrides, RunArgs};
+pub use args::{AxisArg, Cli, Command, FigureArgs, ParamOverrides, PresetCommand, RunArgs};
+pub use figure::{figure_command, validate_presets};
 pub use run::run_command;
 
 use crate::io::{PresetError, WriteError};
@@ -25,6 +27,14 @@ pub enum CliError {
     Signal(#[from] ctrlc::Error),
     #[error("the run stopped early: {0}")]
     Stopped(crate::sim::StopReason),
+    #[error(transparent)]
+    Figure(#[from] crate::io::FigureError),
+    #[error("cannot write the CSV: {0}")]
+    Csv(#[from] csv::Error),
+    #[error("{0}")]
+    Family(#[from] crate::sim::FamilyError),
+    #[error("{count} of {total} preset files are invalid")]
+    InvalidPresets { count: usize, total: usize },
 }
 
 impl From<crate::sim::SimError> for CliError {
@@ -39,7 +49,11 @@ impl CliError {
     /// The process exit status for this error.
     pub fn exit_code(&self) -> u8 {
         match self {
-            CliError::Params(_) | CliError::Preset(_) => 2,
+            CliError::Params(_)
+            | CliError::Preset(_)
+            | CliError::Family(_)
+            | CliError::InvalidPresets { .. }
+            | CliError::Figure(crate::io::FigureError::Format(_)) => 2,
             _ => 1,
         }
     }
@@ -49,5 +63,7 @@ impl CliError {
 pub fn execute(command: Command) -> Result<(), CliError> {
     match command {
         Command::Run(args) => run_command(&args),
+        Command::Figure(args) => figure_command(&args),
+        Command::Preset(PresetCommand::Validate { files }) => validate_presets(&files),
     }
 }

@@ -13,7 +13,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// validated.
 pub fn resolve_params(args: &RunArgs) -> Result<Params, CliError> {
     let base = match &args.preset {
-        Some(path) => Preset::load(path)?.params,
+        Some(path) => {
+            let loaded = Preset::load(path)?;
+            if let Some(warning) = loaded.warning() {
+                eprintln!("warning: {}: {warning}", path.display());
+            }
+            loaded.preset.params
+        }
         None => Params::default(),
     };
     let params = args.overrides.apply(&base);
@@ -21,8 +27,8 @@ pub fn resolve_params(args: &RunArgs) -> Result<Params, CliError> {
     Ok(params)
 }
 
-fn progress_bar(params: &Params, quiet: bool) -> ProgressBar {
-    let total = params.steps_per_trajectory() * params.n_trajectories() as u64;
+/// A progress bar over `total` trajectory-steps on stderr (hidden with `quiet`).
+pub(super) fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
     if quiet {
         bar.set_draw_target(ProgressDrawTarget::hidden());
@@ -42,7 +48,8 @@ pub fn run_command(args: &RunArgs) -> Result<(), CliError> {
     let cancel = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&cancel);
     ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed))?;
-    let bar = progress_bar(&params, args.quiet);
+    let total = params.steps_per_trajectory() * params.n_trajectories() as u64;
+    let bar = progress_bar(total, args.quiet);
     let on_progress = |p: &Progress| {
         bar.set_position(p.steps_done);
         bar.set_message(format!(

@@ -21,12 +21,34 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), WriteError> {
         path: path.to_path_buf(),
         source,
     };
-    let dir = match path.parent() {
+    let mut tmp = tempfile::NamedTempFile::new_in(temp_dir_for(path)).map_err(err)?;
+    tmp.write_all(contents).map_err(err)?;
+    persist(tmp, path)
+}
+
+/// The directory a temporary file for `path` goes in (the same one, so the rename is atomic).
+pub(crate) fn temp_dir_for(path: &Path) -> &Path {
+    match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
+    }
+}
+
+/// Sync a finished temporary file and rename it over `path`. It gets the permissions of the file
+/// it replaces, or `rw-r--r--` (temporary files are created private).
+pub(crate) fn persist(tmp: tempfile::NamedTempFile, path: &Path) -> Result<(), WriteError> {
+    let err = |source| WriteError {
+        path: path.to_path_buf(),
+        source,
     };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(err)?;
-    tmp.write_all(contents).map_err(err)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o7777);
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))
+            .map_err(err)?;
+    }
     tmp.as_file().sync_all().map_err(err)?;
     tmp.persist(path).map_err(|e| err(e.error))?;
     Ok(())
@@ -43,6 +65,16 @@ mod tests {
         write_atomic(&path, b"first").expect("write");
         write_atomic(&path, b"second").expect("overwrite");
         assert_eq!(std::fs::read(&path).expect("read"), b"second");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).expect("meta").permissions().mode();
+            assert_eq!(
+                mode & 0o777,
+                0o644,
+                "not left private like a temporary file"
+            );
+        }
         // A target inside a missing directory fails and leaves nothing behind.
         let bad = dir.path().join("missing").join("b.csv");
         assert!(write_atomic(&bad, b"x").is_err());

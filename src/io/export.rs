@@ -69,3 +69,126 @@ impl RunMetadata {
         }
     }
 }
+
+/// One curve of a tidy export: its name (legend label), parameters and averages.
+#[derive(Clone, Copy, Debug)]
+pub struct CurveRecord<'a> {
+    pub name: &'a str,
+    pub params: &'a Params,
+    pub ensemble: &'a Ensemble,
+    /// Why its run stopped (`completed`, `cancelled`, ...), or `None` while it is still running.
+    pub stop: Option<&'static str>,
+}
+
+/// The columns of [`tidy_csv`], in order.
+pub const TIDY_CSV_COLUMNS: [&str; 19] = [
+    "curve",
+    "nt",
+    "alpha",
+    "sigma",
+    "omega",
+    "h",
+    "kappa",
+    "model",
+    "seed",
+    "t",
+    "sx",
+    "sx_err",
+    "sy",
+    "sy_err",
+    "sz",
+    "sz_err",
+    "n_photon",
+    "n_photon_err",
+    "energy_drift",
+];
+
+/// Every curve in one long ("tidy") table: a row per curve and output time, the curve's
+/// parameters repeated on each row, ready for `pandas.read_csv(...).groupby("curve")`.
+pub fn tidy_csv(curves: &[CurveRecord<'_>]) -> Result<String, csv::Error> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(TIDY_CSV_COLUMNS)?;
+    for c in curves {
+        let p = c.params;
+        let model = match p.model {
+            crate::physics::Model::SpinBoson => "spin-boson",
+            crate::physics::Model::Adiabatic => "adiabatic",
+        };
+        let fixed = [
+            c.name.to_string(),
+            p.nt.to_string(),
+            p.alpha.to_string(),
+            p.sigma.to_string(),
+            p.omega.to_string(),
+            p.h.to_string(),
+            p.kappa.to_string(),
+            model.to_string(),
+            p.seed.to_string(),
+        ];
+        let e = c.ensemble;
+        for (k, t) in e.t.iter().enumerate() {
+            let mut row: Vec<String> = fixed.to_vec();
+            row.push(t.to_string());
+            for o in Observable::ALL {
+                row.push(e.mean_of(o)[k].to_string());
+                if o != Observable::EnergyDrift {
+                    row.push(e.stderr_of(o)[k].to_string());
+                }
+            }
+            writer.write_record(&row)?;
+        }
+    }
+    let bytes = writer.into_inner().map_err(|e| e.into_error())?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Provenance of one exported curve.
+#[derive(Clone, Debug, Serialize)]
+pub struct CurveMetadata {
+    pub curve: String,
+    pub params: Params,
+    pub ns: usize,
+    pub nb: usize,
+    pub seed: u64,
+    pub dt_used: f64,
+    pub trajectories_requested: usize,
+    pub trajectories_completed: usize,
+    pub error_basis: ErrorBasis,
+    pub error_units: usize,
+    pub stop_reason: Option<&'static str>,
+}
+
+/// The JSON sidecar of a tidy export.
+#[derive(Clone, Debug, Serialize)]
+pub struct ExportMetadata {
+    pub program: &'static str,
+    pub version: &'static str,
+    pub columns: Vec<&'static str>,
+    pub curves: Vec<CurveMetadata>,
+}
+
+impl ExportMetadata {
+    pub fn new(curves: &[CurveRecord<'_>]) -> Self {
+        Self {
+            program: env!("CARGO_PKG_NAME"),
+            version: env!("CARGO_PKG_VERSION"),
+            columns: TIDY_CSV_COLUMNS.to_vec(),
+            curves: curves
+                .iter()
+                .map(|c| CurveMetadata {
+                    curve: c.name.to_string(),
+                    params: c.params.clone(),
+                    ns: c.params.ns(),
+                    nb: c.params.nb(),
+                    seed: c.params.seed,
+                    dt_used: c.params.effective_dt(),
+                    trajectories_requested: c.params.n_trajectories(),
+                    trajectories_completed: c.ensemble.trajectories,
+                    error_basis: c.ensemble.error_basis,
+                    error_units: c.ensemble.units,
+                    stop_reason: c.stop,
+                })
+                .collect(),
+        }
+    }
+}

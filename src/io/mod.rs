@@ -1,9 +1,19 @@
-//! Files: presets (RON), CSV/JSON export, and the safe write every output goes through.
+//! Files: presets (RON), CSV/JSON export, figures (SVG/PNG), and the safe write every output
+//! goes through.
 
 mod atomic;
+mod display;
 mod export;
+mod figure;
 mod preset;
 
 pub use atomic::{WriteError, write_atomic};
-pub use export::{RUN_CSV_HEADER, RunMetadata, run_csv};
-pub use preset::{PRESET_VERSION, Preset, PresetError};
+pub use display::{AxisMode, AxisSeries, DisplaySettings};
+pub use export::{
+    CurveMetadata, CurveRecord, ExportMetadata, RUN_CSV_HEADER, RunMetadata, TIDY_CSV_COLUMNS,
+    run_csv, tidy_csv,
+};
+pub use figure::{
+    CURVE_COLORS, FigureCurve, FigureError, FigureFormat, figure_size, render_svg, write_figure,
+};
+pub use preset::{BUILTIN_PRESETS, Loaded, PRESET_VERSION, Preset, PresetError, builtin_preset};

@@ -1,6 +1,6 @@
 //! Families of runs: one parameter stepped through a list of values (the paper's panels).
 
-use crate::physics::{ParamError, Params};
+use crate::physics::{Model, ParamError, Params};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -19,16 +19,19 @@ pub enum FamilyParameter {
     Nt,
     H,
     Kappa,
+    /// 0: the full spin-boson model, 1: the adiabatic model (Eq. 3).
+    Model,
 }
 
 impl FamilyParameter {
-    pub const ALL: [FamilyParameter; 6] = [
+    pub const ALL: [FamilyParameter; 7] = [
         FamilyParameter::OmegaOverH,
         FamilyParameter::SigmaOverSqrtH,
         FamilyParameter::Alpha,
         FamilyParameter::Nt,
         FamilyParameter::H,
         FamilyParameter::Kappa,
+        FamilyParameter::Model,
     ];
 
     /// Short name used in legends and CSV columns.
@@ -40,6 +43,16 @@ impl FamilyParameter {
             FamilyParameter::Nt => "Nt",
             FamilyParameter::H => "h",
             FamilyParameter::Kappa => "kappa",
+            FamilyParameter::Model => "model",
+        }
+    }
+
+    /// A member's legend label: `omega/h = 3.6`, or the model's name.
+    pub fn member_label(self, value: f64) -> String {
+        match self {
+            FamilyParameter::Model if value == 0.0 => "spin-boson".into(),
+            FamilyParameter::Model => "adiabatic".into(),
+            _ => format!("{} = {value}", self.label()),
         }
     }
 
@@ -52,10 +65,15 @@ impl FamilyParameter {
             FamilyParameter::Nt => params.nt as f64,
             FamilyParameter::H => params.h,
             FamilyParameter::Kappa => params.kappa,
+            FamilyParameter::Model => match params.model {
+                Model::SpinBoson => 0.0,
+                Model::Adiabatic => 1.0,
+            },
         }
     }
 
-    /// `params` with this parameter set to `value` (the ratios keep `h`; `h` keeps sigma and omega).
+    /// `params` with this parameter set to `value` (the ratios keep `h`; `h` keeps sigma and
+    /// omega; for `Model`, 0 is spin-boson and anything else adiabatic).
     pub fn apply(self, params: &Params, value: f64) -> Params {
         let mut p = params.clone();
         match self {
@@ -65,6 +83,13 @@ impl FamilyParameter {
             FamilyParameter::Nt => p.nt = value.round().max(0.0) as usize,
             FamilyParameter::H => p.h = value,
             FamilyParameter::Kappa => p.kappa = value,
+            FamilyParameter::Model => {
+                p.model = if value == 0.0 {
+                    Model::SpinBoson
+                } else {
+                    Model::Adiabatic
+                }
+            }
         }
         p
     }
@@ -85,6 +110,8 @@ pub enum FamilyError {
     NotANumber(String),
     #[error("family values: give between 1 and {MAX_FAMILY} values (got {0})")]
     Count(usize),
+    #[error("family parameter model takes 0 (spin-boson) or 1 (adiabatic), not {0}")]
+    Model(f64),
     #[error("family member {parameter} = {value}: {source}")]
     Member {
         parameter: &'static str,
@@ -120,6 +147,9 @@ impl Family {
         self.values
             .iter()
             .map(|&value| {
+                if self.parameter == FamilyParameter::Model && value != 0.0 && value != 1.0 {
+                    return Err(FamilyError::Model(value));
+                }
                 let p = self.parameter.apply(base, value);
                 p.validate().map_err(|source| FamilyError::Member {
                     parameter: self.parameter.label(),
@@ -147,7 +177,11 @@ mod tests {
         let p = FamilyParameter::SigmaOverSqrtH.apply(&base, 3.0);
         assert_eq!(p.sigma, 6.0);
         for f in FamilyParameter::ALL {
-            let v = f.get(&base) * 1.5 + 1.0;
+            let v = if f == FamilyParameter::Model {
+                1.0
+            } else {
+                f.get(&base) * 1.5 + 1.0
+            };
             assert!((f.get(&f.apply(&base, v)) - v).abs() < 1e-12, "{f:?}");
         }
     }
