@@ -418,3 +418,42 @@ fn export_csv_writes_every_visible_curve() {
     assert_eq!(rows[0][10].parse::<f64>().expect("sx"), 0.42);
     assert!(file.with_extension("json").exists());
 }
+
+/// A file dropped on the window, as the native integration hands it to egui.
+#[derive(Debug)]
+struct Dropped(std::path::PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn dropping_a_preset_file_loads_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("dropped.ron");
+    let preset = spinboson::io::Preset {
+        name: "dropped".into(),
+        params: Params {
+            sigma: 1.25,
+            ..small_params()
+        },
+        ..spinboson::io::Preset::default()
+    };
+    std::fs::write(&file, preset.to_ron().expect("serializes")).expect("write");
+    let mut h = manual();
+    h.run();
+    h.input_mut()
+        .dropped_files
+        .push(Arc::new(Dropped(file.clone())));
+    h.run_steps(2);
+    let app = h.state();
+    assert_eq!(app.params().sigma, 1.25);
+    assert_eq!(app.job_history().len(), 2, "the dropped preset runs");
+    assert_eq!(app.saved_state().recent_presets, vec![file]);
+}

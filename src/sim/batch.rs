@@ -17,23 +17,48 @@ pub struct BatchSpec {
     pub width: usize,
 }
 
+/// Trajectories in each quick first batch (see [`batch_specs`]).
+pub const QUICK_BATCH: usize = 8;
+
+/// Realizations whose first trajectories run as a quick batch.
+pub const QUICK_REALIZATIONS: usize = 2;
+
 /// The batches of a run. Chunks are interleaved across realizations (chunk 0 of every
-/// realization first) so that early partial results already span several realizations.
+/// realization first) so that early partial results already span several realizations. The run
+/// opens with small batches of [`QUICK_BATCH`] trajectories from the first
+/// [`QUICK_REALIZATIONS`] realizations, so the first partial average arrives after a fraction
+/// of a full batch's time. The layout depends only on the parameters (never on the thread
+/// count), and samples depend only on the trajectory index, so results stay reproducible.
 pub fn batch_specs(params: &Params) -> Vec<BatchSpec> {
     let (chunks, width) = params.batch_layout();
     let per_real = params.trajectories_per_realization;
-    let mut specs = Vec::with_capacity(chunks * params.realizations);
+    let quick_width = if width > QUICK_BATCH { QUICK_BATCH } else { 0 };
+    let quick_realizations = if quick_width > 0 {
+        QUICK_REALIZATIONS.min(params.realizations)
+    } else {
+        0
+    };
+    let mut specs = Vec::with_capacity(chunks * params.realizations + quick_realizations);
+    let mut push = |realization, first_trajectory, width| {
+        specs.push(BatchSpec {
+            index: specs.len(),
+            realization,
+            first_trajectory,
+            width,
+        });
+    };
+    for realization in 0..quick_realizations {
+        push(realization, 0, quick_width);
+    }
     for chunk in 0..chunks {
         for realization in 0..params.realizations {
-            let first = chunk * width;
-            let w = width.min(per_real.saturating_sub(first));
-            if w > 0 {
-                specs.push(BatchSpec {
-                    index: specs.len(),
-                    realization,
-                    first_trajectory: first,
-                    width: w,
-                });
+            let mut first = chunk * width;
+            let end = (first + width).min(per_real);
+            if chunk == 0 && realization < quick_realizations {
+                first = quick_width;
+            }
+            if end > first {
+                push(realization, first, end - first);
             }
         }
     }
@@ -137,4 +162,37 @@ pub fn run_batch(
         }
     }
     BatchEnd::Done(sums)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_cover_every_trajectory_once_quick_ones_first() {
+        for (realizations, per_real) in [(8, 32), (1, 100), (3, 8), (2, 9), (5, 70)] {
+            let p = Params {
+                realizations,
+                trajectories_per_realization: per_real,
+                ..Params::default()
+            };
+            let specs = batch_specs(&p);
+            let mut seen = vec![vec![0u8; per_real]; realizations];
+            for (k, b) in specs.iter().enumerate() {
+                assert_eq!(b.index, k);
+                assert!(b.width >= 1 && b.width <= crate::physics::MAX_BATCH);
+                for count in &mut seen[b.realization][b.first_trajectory..][..b.width] {
+                    *count += 1;
+                }
+            }
+            assert!(
+                seen.iter().flatten().all(|&n| n == 1),
+                "{realizations} x {per_real}"
+            );
+            if per_real > QUICK_BATCH {
+                assert_eq!(specs[0].width, QUICK_BATCH);
+                assert_eq!(specs[0].realization, 0);
+            }
+        }
+    }
 }
