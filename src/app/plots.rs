@@ -145,7 +145,7 @@ fn observable_plot(
         Observable::EnergyDrift => "ΔE/Nt",
     };
     let y_title = if log_y {
-        format!("{title}  |{y_name}| (log)")
+        format!("|{title}| (log)")
     } else {
         title.to_string()
     };
