@@ -89,22 +89,6 @@ fn unlog(v: f64, log: bool) -> f64 {
     if log { 10f64.powf(v) } else { v }
 }
 
-/// Which plots to show, with their titles.
-fn panels(display: &DisplaySettings) -> Vec<(Observable, &'static str)> {
-    let mut v = Vec::new();
-    if display.show_sx {
-        v.push((Observable::Sx, "sx(t)"));
-    }
-    if display.show_sz {
-        v.push((Observable::Sz, "sz(t)"));
-    }
-    if display.show_extra {
-        v.push((Observable::NPhoton, "photons per mode"));
-        v.push((Observable::EnergyDrift, "energy drift per particle"));
-    }
-    v
-}
-
 /// Draw every enabled plot, stacked, sharing the time axis.
 pub fn plots_ui(
     ui: &mut Ui,
@@ -112,7 +96,7 @@ pub fn plots_ui(
     display: &DisplaySettings,
     markers: Option<&Params>,
 ) {
-    let panels = panels(display);
+    let panels = display.panels();
     if panels.is_empty() {
         ui.label("No plot selected: tick sx, sz or photons & drift above.");
         return;

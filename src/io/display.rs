@@ -1,6 +1,7 @@
 //! Display settings: axes and which panels to show. Changing them never restarts a run; presets
 //! carry them so a figure opens the way the paper shows it.
 
+use crate::physics::Observable;
 use serde::{Deserialize, Serialize};
 
 /// How the time axis and the value axis are scaled.
@@ -66,6 +67,24 @@ impl Default for DisplaySettings {
             show_error_bands: true,
             show_timescales: true,
         }
+    }
+}
+
+impl DisplaySettings {
+    /// The observables shown, one panel each, top to bottom, with their axis titles.
+    pub fn panels(&self) -> Vec<(Observable, &'static str)> {
+        let mut v = Vec::new();
+        if self.show_sx {
+            v.push((Observable::Sx, "sx"));
+        }
+        if self.show_sz {
+            v.push((Observable::Sz, "sz"));
+        }
+        if self.show_extra {
+            v.push((Observable::NPhoton, "photons per mode"));
+            v.push((Observable::EnergyDrift, "energy drift per particle"));
+        }
+        v
     }
 }
 

@@ -6,7 +6,7 @@
 
 use super::atomic::{WriteError, persist, temp_dir_for, write_atomic};
 use super::display::{AxisMode, DisplaySettings};
-use crate::physics::{Observable, Params, t_h};
+use crate::physics::{Params, t_h};
 use crate::sim::Ensemble;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -91,25 +91,9 @@ fn register_font() {
     });
 }
 
-/// The panels `display` asks for, with their y-axis names.
-fn panels(display: &DisplaySettings) -> Vec<(Observable, &'static str)> {
-    let mut v = Vec::new();
-    if display.show_sx {
-        v.push((Observable::Sx, "sx"));
-    }
-    if display.show_sz {
-        v.push((Observable::Sz, "sz"));
-    }
-    if display.show_extra {
-        v.push((Observable::NPhoton, "photons per mode"));
-        v.push((Observable::EnergyDrift, "energy drift per particle"));
-    }
-    v
-}
-
 /// Figure size for `display`.
 pub fn figure_size(display: &DisplaySettings) -> (u32, u32) {
-    let n = panels(display).len().max(1) as u32;
+    let n = display.panels().len().max(1) as u32;
     (FIGURE_WIDTH, PANEL_HEIGHT * n)
 }
 
@@ -203,7 +187,7 @@ fn draw<DB: DrawingBackend>(
     title: &str,
 ) -> Result<(), FigureError> {
     root.fill(&WHITE).map_err(draw_err)?;
-    let panels = panels(display);
+    let panels = display.panels();
     if panels.is_empty() || curves.is_empty() {
         return Err(FigureError::NoData);
     }
