@@ -175,6 +175,12 @@ fn pinned_curve_survives_a_new_run() {
     assert_eq!(pin.curve.params.omega, small_params().omega);
     // The legend shows the pinned curve's parameters.
     assert!(pin.curve.label.contains("ω/h=1.000"), "{}", pin.curve.label);
+    // Pinned before its run completed: the label says how many trajectories it holds.
+    assert!(
+        pin.curve.label.ends_with("(8 traj.)"),
+        "{}",
+        pin.curve.label
+    );
 }
 
 #[test]
@@ -456,4 +462,28 @@ fn dropping_a_preset_file_loads_it() {
     assert_eq!(app.params().sigma, 1.25);
     assert_eq!(app.job_history().len(), 2, "the dropped preset runs");
     assert_eq!(app.saved_state().recent_presets, vec![file]);
+}
+
+#[test]
+fn export_figure_writes_an_svg_of_the_visible_curves() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("figure"); // the extension is added
+    let mut h = manual();
+    h.run();
+    let job = h.state().current_job().map(|j| j.job_id).expect("a job");
+    h.state_mut().deliver(partial(job, 0.42));
+    h.run_steps(1);
+    let path_box = h.get_by_label("path");
+    path_box.focus();
+    path_box.type_text(file.to_str().expect("utf8"));
+    h.run_steps(1);
+    h.get_by_label("Export figure…").click();
+    h.run_steps(1);
+    let svg = std::fs::read_to_string(file.with_extension("svg")).expect("svg written");
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+    let legend: Vec<&str> = doc.descendants().filter_map(|n| n.text()).collect();
+    assert!(
+        legend.iter().any(|t| t.trim().starts_with("current:")),
+        "{legend:?}"
+    );
 }

@@ -291,9 +291,14 @@ impl Explorer {
         let Some(curve) = self.current.as_ref().filter(|_| !self.current_is_stale) else {
             return false;
         };
-        let label = match self.jobs.status().and_then(|s| s.finished.clone()) {
-            Some(Ok(StopReason::Completed)) | None => params_label(&curve.params),
-            _ => format!("{} (partial)", params_label(&curve.params)),
+        // A curve pinned before its run completed says how many trajectories it holds.
+        let label = match curve.stop {
+            Some("completed") => params_label(&curve.params),
+            _ => format!(
+                "{} ({} traj.)",
+                params_label(&curve.params),
+                curve.ensemble.trajectories
+            ),
         };
         let stop = curve.stop;
         self.pins
