@@ -8,7 +8,7 @@ use super::jobs::{Delivery, JobRecord, JobStatus, Jobs, RateEstimate};
 use super::plots::{self, Shown};
 use super::settings::{AxisMode, DisplaySettings, SavedState};
 use super::worker::{Waker, Worker, WorkerMsg};
-use crate::io::{CurveRecord, ExportMetadata, FigureCurve, Preset, tidy_csv, write_atomic};
+use crate::io::{CurveRecord, FigureCurve, Preset, write_tidy_export};
 use crate::physics::{Observable, ParamError, Params};
 use crate::sim::{Ensemble, Family, FamilyParameter, JobRequest, StopReason};
 use egui::{RichText, Ui};
@@ -307,10 +307,6 @@ impl Explorer {
         true
     }
 
-    pub fn remove_pin(&mut self, serial: u64) {
-        self.pins.remove(serial);
-    }
-
     /// Set the edited parameters (a preset, a test) and commit them at once.
     pub fn set_params(&mut self, params: Params) {
         self.params = params;
@@ -539,12 +535,7 @@ impl Explorer {
                         stop: c.stop,
                     })
                     .collect();
-                let csv = tidy_csv(&records).map_err(|e| format!("cannot encode the CSV: {e}"))?;
-                write_atomic(path, csv.as_bytes()).map_err(|e| e.to_string())?;
-                let meta = serde_json::to_string_pretty(&ExportMetadata::new(&records))
-                    .map_err(|e| format!("cannot encode the sidecar: {e}"))?;
-                let sidecar = path.with_extension("json");
-                write_atomic(&sidecar, meta.as_bytes()).map_err(|e| e.to_string())?;
+                let sidecar = write_tidy_export(path, &records).map_err(|e| e.to_string())?;
                 Ok(Some(format!(
                     "exported {} curve(s) to {} and {}",
                     records.len(),

@@ -2,10 +2,7 @@
 
 use super::run::progress_bar;
 use super::{CliError, FigureArgs};
-use crate::io::{
-    CurveRecord, ExportMetadata, FigureCurve, FigureFormat, Preset, tidy_csv, write_atomic,
-    write_figure,
-};
+use crate::io::{CurveRecord, FigureCurve, FigureFormat, Preset, write_figure, write_tidy_export};
 use crate::physics::Params;
 use crate::sim::{Ensemble, JobRequest, Progress, StopReason, run_job};
 use std::path::{Path, PathBuf};
@@ -95,9 +92,7 @@ pub fn figure_command(args: &FigureArgs) -> Result<(), CliError> {
                 stop: Some(stop),
             })
             .collect();
-        write_atomic(csv_path, tidy_csv(&records)?.as_bytes())?;
-        let meta = serde_json::to_string_pretty(&ExportMetadata::new(&records))?;
-        write_atomic(&csv_path.with_extension("json"), meta.as_bytes())?;
+        write_tidy_export(csv_path, &records)?;
     }
     if !args.quiet {
         eprintln!(

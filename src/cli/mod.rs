@@ -29,8 +29,8 @@ pub enum CliError {
     Stopped(crate::sim::StopReason),
     #[error(transparent)]
     Figure(#[from] crate::io::FigureError),
-    #[error("cannot write the CSV: {0}")]
-    Csv(#[from] csv::Error),
+    #[error(transparent)]
+    Export(#[from] crate::io::ExportError),
     #[error("{0}")]
     Family(#[from] crate::sim::FamilyError),
     #[error("{count} of {total} preset files are invalid")]

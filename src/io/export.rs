@@ -192,3 +192,27 @@ impl ExportMetadata {
         }
     }
 }
+
+/// Why a tidy export could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("cannot encode the CSV: {0}")]
+    Csv(#[from] csv::Error),
+    #[error("cannot encode the JSON sidecar: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error(transparent)]
+    Write(#[from] super::atomic::WriteError),
+}
+
+/// Write `curves` as a tidy CSV at `path` and its JSON sidecar beside it (`.json`), both
+/// atomically. Returns the sidecar's path.
+pub fn write_tidy_export(
+    path: &std::path::Path,
+    curves: &[CurveRecord<'_>],
+) -> Result<std::path::PathBuf, ExportError> {
+    super::atomic::write_atomic(path, tidy_csv(curves)?.as_bytes())?;
+    let sidecar = path.with_extension("json");
+    let meta = serde_json::to_string_pretty(&ExportMetadata::new(curves))?;
+    super::atomic::write_atomic(&sidecar, meta.as_bytes())?;
+    Ok(sidecar)
+}

@@ -13,6 +13,7 @@ pub use export::{
     CurveMetadata, CurveRecord, ExportMetadata, RUN_CSV_HEADER, RunMetadata, TIDY_CSV_COLUMNS,
     run_csv, tidy_csv,
 };
+pub use export::{ExportError, write_tidy_export};
 pub use figure::{
     CURVE_COLORS, FigureCurve, FigureError, FigureFormat, figure_size, render_svg, write_figure,
 };
