@@ -102,8 +102,70 @@ fn bad_input_exits_with_status_2_and_names_the_field() {
     assert_bad_input(&["run", "--model", "ising"], "ising");
     assert_bad_input(
         &["run", "--preset", "/nonexistent/p.ron"],
-        "cannot read preset",
+        "no preset file /nonexistent/p.ron and no built-in preset of that name (built-in: default,",
     );
+}
+
+#[test]
+fn an_unwritable_output_is_refused_before_the_run_naming_the_path_given() {
+    let start = std::time::Instant::now();
+    // A run of minutes if it started: the check comes first.
+    for args in [
+        &["run", "--nt", "1000", "--out", "/nonexistent/x.csv"][..],
+        &[
+            "figure",
+            "--preset",
+            "fig2_center",
+            "--out",
+            "/nonexistent/f.svg",
+        ][..],
+    ] {
+        let result = spinboson(args, None);
+        let stderr = String::from_utf8_lossy(&result.stderr);
+        assert_eq!(result.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains("cannot write /nonexistent/"), "{stderr}");
+        assert!(stderr.contains("nothing was run"), "{stderr}");
+        assert!(!stderr.contains(".tmp"), "names a temporary file: {stderr}");
+    }
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(20),
+        "it ran first"
+    );
+}
+
+#[test]
+fn a_run_estimated_above_ten_minutes_needs_yes() {
+    let args = ["run", "--quiet", "--nt", "1000", "--t-max", "1000000"];
+    let result = spinboson(&args, Some("2"));
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("is estimated to take"), "{stderr}");
+    assert!(stderr.contains("pass --yes"), "{stderr}");
+}
+
+#[test]
+fn help_lists_defaults_builtin_presets_and_the_explorer() {
+    let top = spinboson(&["--help"], None);
+    let top = String::from_utf8_lossy(&top.stdout);
+    assert!(
+        top.contains("Run without a command to open the desktop explorer"),
+        "{top}"
+    );
+    let run = spinboson(&["run", "--help"], None);
+    let run = String::from_utf8_lossy(&run.stdout);
+    let defaults = spinboson::physics::Params::default();
+    for needle in [
+        format!("[default: {}]", defaults.nt),
+        format!("[default: {}]", defaults.t_max),
+        "[default: auto]".to_string(),
+        "fig2_center".to_string(),
+        "adiabatic_vs_full".to_string(),
+    ] {
+        assert!(run.contains(&needle), "run --help lacks {needle}:\n{run}");
+    }
+    let figure = spinboson(&["figure", "--help"], None);
+    let figure = String::from_utf8_lossy(&figure.stdout);
+    assert!(figure.contains("fig3_right"), "{figure}");
 }
 
 #[test]

@@ -81,7 +81,7 @@ fn starts_the_default_run_at_once() {
 fn sigma_slider_restarts_and_cancels_the_old_job() {
     let mut h = manual();
     h.run();
-    h.get_by_role_and_label(Role::Slider, "sigma")
+    h.get_by_role_and_label(Role::Slider, "σ")
         .set_value_accesskit(2.5);
     // The change waits for the debounce (150 ms); each harness step advances 0.25 s.
     h.step();
@@ -100,10 +100,10 @@ fn unchanged_parameters_do_not_restart() {
     let mut h = manual();
     h.run();
     let sigma = h.state().params().sigma;
-    h.get_by_role_and_label(Role::Slider, "sigma")
+    h.get_by_role_and_label(Role::Slider, "σ")
         .set_value_accesskit(sigma + 1.0);
     h.step();
-    h.get_by_role_and_label(Role::Slider, "sigma")
+    h.get_by_role_and_label(Role::Slider, "σ")
         .set_value_accesskit(sigma);
     h.run_steps(3);
     assert_eq!(
@@ -136,7 +136,7 @@ fn stale_partials_are_ignored() {
     let mut h = manual();
     h.run();
     let old = h.state().current_job().map(|j| j.job_id).expect("a job");
-    h.get_by_role_and_label(Role::Slider, "sigma")
+    h.get_by_role_and_label(Role::Slider, "σ")
         .set_value_accesskit(1.5);
     h.run_steps(3);
     let new = h.state().current_job().map(|j| j.job_id).expect("a job");
@@ -165,22 +165,20 @@ fn pinned_curve_survives_a_new_run() {
     h.run_steps(1);
     assert_eq!(h.state().pins().len(), 1);
 
-    h.get_by_role_and_label(Role::Slider, "omega")
+    h.get_by_role_and_label(Role::Slider, "ω")
         .set_value_accesskit(4.0);
     h.run_steps(3);
     let app = h.state();
     assert_eq!(app.job_history().len(), 2, "a new run started");
-    let pin = app.pins().iter().next().expect("pin kept");
-    assert_eq!(pin.curve.ensemble.mean[0][0], 0.42);
-    assert_eq!(pin.curve.params.omega, small_params().omega);
-    // The legend shows the pinned curve's parameters.
-    assert!(pin.curve.label.contains("ω/h=1.000"), "{}", pin.curve.label);
+    let pin = app.pins().first().expect("pin kept");
+    assert_eq!(pin.ensemble.mean[0][0], 0.42);
+    assert_eq!(pin.params.omega, small_params().omega);
+    // The legend says what differs from the controls (ω moved to 4 after the pin).
+    let label = pin.label(app.params());
+    assert!(label.contains("ω/h=1"), "{label}");
     // Pinned before its run completed: the label says how many trajectories it holds.
-    assert!(
-        pin.curve.label.ends_with("(8 traj.)"),
-        "{}",
-        pin.curve.label
-    );
+    assert!(label.ends_with("(8 traj.)"), "{label}");
+    h.get_by_label(&label);
 }
 
 #[test]
@@ -189,7 +187,7 @@ fn invalid_alpha_and_nt_show_an_inline_error_and_start_nothing() {
     h.run();
     h.get_by_role_and_label(Role::Slider, "Nt")
         .set_value_accesskit(40.0);
-    h.get_by_role_and_label(Role::Slider, "alpha")
+    h.get_by_role_and_label(Role::Slider, "α")
         .set_value_accesskit(80.0);
     h.run_steps(4);
     let message = "alpha = 80 leaves no spins at nt = 40";
@@ -239,17 +237,15 @@ fn family_runs_members_in_turn_and_pins_each() {
         });
         h.run_steps(1);
     }
-    let labels: Vec<String> = h
-        .state()
-        .pins()
-        .iter()
-        .map(|p| p.curve.label.clone())
-        .collect();
+    let labels: Vec<String> = h.state().legend().into_iter().map(|(l, _)| l).collect();
     let expected: Vec<String> = ["3.6", "5", "7.5", "10"]
         .iter()
-        .map(|v| format!("omega/h = {v}"))
+        .map(|v| format!("ω/h = {v}"))
         .collect();
     assert_eq!(labels, expected);
+    // The controls show the parameters the user had before the family (ω/h = 1), and say so.
+    assert_eq!(h.state().params(), &small_params());
+    h.get_by_label_contains("family finished: 4 curves pinned");
     assert_eq!(
         h.state().job_history().len(),
         5,
@@ -362,7 +358,7 @@ fn presets_save_and_load_through_the_path_box_and_bad_files_change_nothing() {
     assert_eq!(saved.preset.params, small_params());
     assert!(saved.unknown_fields.is_empty());
 
-    h.get_by_role_and_label(Role::Slider, "sigma")
+    h.get_by_role_and_label(Role::Slider, "σ")
         .set_value_accesskit(7.0);
     h.run_steps(3);
     assert_eq!(h.state().params().sigma, 7.0);
@@ -420,8 +416,21 @@ fn export_csv_writes_every_visible_curve() {
     assert_eq!(header, spinboson::io::TIDY_CSV_COLUMNS);
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
     assert_eq!(rows.len(), 2 * 5, "current and pinned curve, 5 times each");
-    assert!(rows[0][0].starts_with("current"));
+    // Legend order: the pin, then the current run; the CSV's series names are the legend's.
+    let legend: Vec<String> = h.state().legend().into_iter().map(|(l, _)| l).collect();
+    assert_eq!(&rows[0][0], legend[0].as_str());
+    assert_eq!(&rows[5][0], legend[1].as_str());
+    assert!(
+        !rows[5][0].starts_with("current"),
+        "no prefix: {}",
+        &rows[5][0]
+    );
     assert_eq!(rows[0][10].parse::<f64>().expect("sx"), 0.42);
+    let sidecar = std::fs::read_to_string(file.with_extension("json")).expect("sidecar");
+    assert!(
+        sidecar.contains("\"color\": \"#1e6ee6\""),
+        "the current curve's color"
+    );
     assert!(file.with_extension("json").exists());
 }
 
@@ -481,9 +490,211 @@ fn export_figure_writes_an_svg_of_the_visible_curves() {
     h.run_steps(1);
     let svg = std::fs::read_to_string(file.with_extension("svg")).expect("svg written");
     let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
-    let legend: Vec<&str> = doc.descendants().filter_map(|n| n.text()).collect();
+    let texts: Vec<&str> = doc.descendants().filter_map(|n| n.text()).collect();
+    // The legend names the curve by its parameters, without a "current:" prefix.
+    assert!(texts.iter().any(|t| t.contains("σ/√h=3")), "{texts:?}");
+    assert!(!texts.iter().any(|t| t.contains("current:")), "{texts:?}");
+    // The curve has its on-screen color in the figure.
     assert!(
-        legend.iter().any(|t| t.trim().starts_with("current:")),
-        "{legend:?}"
+        svg.contains("#1E6EE6") || svg.contains("#1e6ee6"),
+        "color missing"
     );
+}
+
+/// Finish the running job with a curve whose sx is `sx`.
+fn finish_current(h: &mut Harness<'static, Explorer>, sx: f64) {
+    let job = h.state().current_job().cloned().expect("a job");
+    let WorkerMsg::Progress(p) = partial(job.job_id, sx) else {
+        unreachable!()
+    };
+    let outcome = spinboson::sim::JobOutcome {
+        job_id: job.job_id,
+        ensemble: p.partial.as_deref().cloned(),
+        stop: spinboson::sim::StopReason::Completed,
+        trajectories_completed: 16,
+        steps_done: 200,
+        elapsed: Duration::from_millis(100),
+    };
+    h.state_mut().deliver(WorkerMsg::Finished {
+        job_id: job.job_id,
+        result: Ok(Box::new(outcome)),
+    });
+    h.run_steps(1);
+}
+
+fn choose_preset(h: &mut Harness<'static, Explorer>, name: &str) {
+    h.get_by_role_and_label(Role::ComboBox, "preset").click();
+    h.run_steps(2);
+    h.get_by_label(name).click();
+    h.run_steps(2);
+}
+
+#[test]
+fn legend_entries_carry_their_colours_in_family_order() {
+    let mut h = manual();
+    h.run();
+    finish_current(&mut h, 0.9);
+    h.get_by_label("Pin").click();
+    h.run_steps(1);
+    choose_preset(&mut h, "fig3_center");
+    for k in 0..4 {
+        finish_current(&mut h, 0.1 * (k + 1) as f64);
+    }
+    let app = h.state();
+    let legend = app.legend();
+    let labels: Vec<&str> = legend.iter().map(|(l, _)| l.as_str()).collect();
+    // Family order first (the preset's values, not alphabetical), then the manual pin.
+    assert_eq!(&labels[..4], ["α = 0.1", "α = 0.2", "α = 0.5", "α = 1"]);
+    assert!(labels[4].starts_with("pin: "), "{labels:?}");
+    // Each entry has its curve's color: the palette in family order, as `spinboson figure`.
+    let colors: Vec<_> = legend.iter().map(|(_, c)| *c).collect();
+    assert_eq!(&colors[..4], &spinboson::io::PALETTE[..4]);
+    for pin in app.pins() {
+        let label = pin.label(app.params());
+        let entry = legend.iter().find(|(l, _)| *l == label).expect("in legend");
+        assert_eq!(entry.1, pin.color);
+    }
+    // The entries are on screen.
+    for label in labels {
+        h.get_by_label(label);
+    }
+}
+
+#[test]
+fn a_family_preset_replaces_the_old_familys_pins_and_keeps_a_manual_pin() {
+    let mut h = manual();
+    h.run();
+    finish_current(&mut h, 0.9);
+    h.get_by_label("Pin").click();
+    h.run_steps(1);
+    choose_preset(&mut h, "fig2_left");
+    for k in 0..4 {
+        finish_current(&mut h, 0.1 * (k + 1) as f64);
+    }
+    assert_eq!(h.state().pins().len(), 5);
+    choose_preset(&mut h, "fig2_center");
+    let app = h.state();
+    assert_eq!(app.pins().len(), 1, "fig2_left's pins are gone");
+    let manual = &app.pins()[0];
+    assert_eq!(manual.origin, spinboson::sim::Origin::Manual);
+    // Its label says what differs from fig2_center's parameters.
+    let label = manual.label(app.params());
+    assert!(
+        label.contains("Nt=40") && label.contains("σ/√h=3"),
+        "{label}"
+    );
+    // Loading a preset without a family keeps no family list either.
+    choose_preset(&mut h, "default");
+    assert_eq!(h.state().to_preset("x").family, None);
+}
+
+#[test]
+fn a_ninth_pin_is_refused_with_a_message() {
+    let mut h = manual();
+    h.run();
+    for k in 0..8 {
+        h.state_mut().set_params(Params {
+            seed: 100 + k,
+            ..small_params()
+        });
+        finish_current(&mut h, 0.05 * k as f64);
+        h.get_by_label("Pin").click();
+        h.run_steps(1);
+    }
+    assert_eq!(h.state().pins().len(), 8);
+    let before: Vec<u64> = h.state().pins().iter().map(|p| p.serial).collect();
+    h.state_mut().set_params(Params {
+        seed: 7,
+        ..small_params()
+    });
+    finish_current(&mut h, 0.8);
+    h.get_by_label("Pin").click();
+    h.run_steps(1);
+    let after: Vec<u64> = h.state().pins().iter().map(|p| p.serial).collect();
+    assert_eq!(before, after, "nothing dropped");
+    h.get_by_label_contains("8 curves are pinned already: remove one first");
+}
+
+#[test]
+fn photon_loss_shows_no_dt_warning() {
+    let mut h = manual();
+    h.run();
+    choose_preset(&mut h, "photon_loss");
+    for (k, drift) in [1e-5, 0.2, 0.5, 0.8].into_iter().enumerate() {
+        // Members with loss change their energy physically: a large "drift".
+        let job = h.state().current_job().cloned().expect("member");
+        let WorkerMsg::Progress(mut p) = partial(job.job_id, 0.2) else {
+            unreachable!()
+        };
+        let mut e = p.partial.as_deref().cloned().expect("ensemble");
+        e.mean[4] = vec![0.0, drift, drift, drift, drift];
+        p.partial = Some(Arc::new(e));
+        h.state_mut().deliver(WorkerMsg::Progress(p));
+        h.run_steps(1);
+        let warnings = h.state().warnings();
+        assert!(warnings.is_empty(), "member {k}: {warnings:?}");
+        if job.params.kappa > 0.0 {
+            h.get_by_label_contains("energy not conserved (κ > 0)");
+        }
+        finish_current(&mut h, 0.2);
+    }
+}
+
+#[test]
+fn a_huge_run_asks_first_and_cancel_starts_nothing() {
+    let mut h = manual();
+    h.run();
+    assert_eq!(h.state().job_history().len(), 1);
+    // The example: t_max = 1e6 at the paper's size, a run of days.
+    h.get_by_role_and_label(Role::Slider, "Nt")
+        .set_value_accesskit(1000.0);
+    h.get_by_role_and_label(Role::Slider, "t_max")
+        .set_value_accesskit(1e6);
+    h.run_steps(3);
+    assert!(
+        matches!(
+            h.state().pending_confirmation(),
+            Some(spinboson::app::PendingStart::Run(_))
+        ),
+        "asks"
+    );
+    h.run_steps(1);
+    h.get_by_label("Start a long run?");
+    h.get_by_label_contains("is estimated to take");
+    assert_eq!(h.state().job_history().len(), 1, "nothing started yet");
+    h.get_by_label("Cancel").click();
+    h.run_steps(2);
+    assert!(h.state().pending_confirmation().is_none());
+    assert_eq!(h.state().job_history().len(), 1, "Cancel starts nothing");
+    h.get_by_label_contains("not started");
+    // Run asks again, and Start starts it.
+    h.get_by_label("▶ Run").click();
+    h.run_steps(2);
+    h.get_by_label("Start").click();
+    h.run_steps(2);
+    assert_eq!(h.state().job_history().len(), 2);
+    assert_eq!(h.state().job_history()[1].params.t_max, 1e6);
+    assert!(
+        h.state().estimate(&spinboson::app::PendingStart::Run(
+            h.state().params().clone()
+        )) > 3600.0
+    );
+}
+
+#[test]
+fn letters_typed_into_a_value_box_show_a_message() {
+    let mut h = manual();
+    h.run();
+    let sigma = h.state().params().sigma;
+    // The slider's value box becomes a text field, with the focus, once clicked.
+    h.get_by_role_and_label(Role::SpinButton, "σ").click();
+    h.run_steps(1);
+    h.input_mut().events.push(egui::Event::Text("abc".into()));
+    h.run_steps(1);
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    assert_eq!(h.state().params().sigma, sigma, "value kept");
+    let typed = h.state().typed_error().expect("a message");
+    assert_eq!(typed.text, "abc");
+    h.get_by_label_contains("\"abc\" is not a number: σ keeps its value");
 }

@@ -221,12 +221,12 @@ fn figure_draws_one_series_per_family_value_and_exports_a_tidy_csv() {
     let dir = tempfile::tempdir().expect("tempdir");
     let svg = dir.path().join("fig.svg");
     let csv_path = dir.path().join("fig.csv");
-    let preset = Path::new(env!("CARGO_MANIFEST_DIR")).join("presets/fig2_center.ron");
+    // A built-in preset by name, as the explorer lists it.
     let out = spinboson(&[
         "figure",
         "--quiet",
         "--preset",
-        preset.to_str().expect("utf8"),
+        "fig2_center",
         "--out",
         svg.to_str().expect("utf8"),
         "--csv",
@@ -260,9 +260,17 @@ fn figure_draws_one_series_per_family_value_and_exports_a_tidy_csv() {
     colors.sort();
     colors.dedup();
     assert_eq!(colors.len(), 4, "series colors: {colors:?}");
+    // The explorer's palette, in family order.
+    for c in &spinboson::io::PALETTE[..4] {
+        let hex = format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2);
+        assert!(
+            colors.iter().any(|s| s.eq_ignore_ascii_case(&hex)),
+            "{hex} not in {colors:?}"
+        );
+    }
     let texts: Vec<&str> = doc.descendants().filter_map(|n| n.text()).collect();
     for v in ["2.1", "3", "4", "5"] {
-        let label = format!("sigma/sqrt(h) = {v}");
+        let label = format!("σ/√h = {v}");
         assert!(
             texts.iter().any(|t| t.contains(&label)),
             "legend lacks {label}"
@@ -281,15 +289,7 @@ fn figure_draws_one_series_per_family_value_and_exports_a_tidy_csv() {
     assert_eq!(rows.len(), 4 * 20);
     let mut curves: Vec<&str> = rows.iter().map(|r| &r[0]).collect();
     curves.dedup();
-    assert_eq!(
-        curves,
-        [
-            "sigma/sqrt(h) = 2.1",
-            "sigma/sqrt(h) = 3",
-            "sigma/sqrt(h) = 4",
-            "sigma/sqrt(h) = 5"
-        ]
-    );
+    assert_eq!(curves, ["σ/√h = 2.1", "σ/√h = 3", "σ/√h = 4", "σ/√h = 5"]);
     for r in &rows {
         assert_eq!(&r[1], "40");
         for k in 9..19 {
@@ -311,7 +311,7 @@ fn figure_draws_one_series_per_family_value_and_exports_a_tidy_csv() {
         "figure",
         "--quiet",
         "--preset",
-        preset.to_str().expect("utf8"),
+        "fig2_center",
         "--out",
         png.to_str().expect("utf8"),
         "--nt",
@@ -332,13 +332,7 @@ fn figure_draws_one_series_per_family_value_and_exports_a_tidy_csv() {
     );
     let bytes = std::fs::read(&png).expect("png written");
     assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
-    let out = spinboson(&[
-        "figure",
-        "--preset",
-        preset.to_str().expect("utf8"),
-        "--out",
-        "x.pdf",
-    ]);
+    let out = spinboson(&["figure", "--preset", "fig2_center", "--out", "x.pdf"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains(".svg or .png"));
 }

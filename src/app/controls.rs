@@ -1,10 +1,12 @@
 //! The left panel: parameter sliders with typed-value boxes, inline errors and read-outs.
 
-use super::jobs::RateEstimate;
+use crate::cli::human_seconds;
 use crate::physics::{
     Displacement, GridSpacing, Integrator, Model, ParamError, Params, t_h, t_omega_bounds,
 };
+use crate::sim::{CostModel, JobStatus};
 use egui::{RichText, Slider, SliderClamping, Ui};
+use std::cell::RefCell;
 
 /// What the user did to the parameters this frame.
 #[derive(Clone, Copy, Debug, Default)]
@@ -18,6 +20,12 @@ pub struct Edit {
 }
 
 impl Edit {
+    pub fn merge(&mut self, other: Edit) {
+        self.changed |= other.changed;
+        self.dragging |= other.dragging;
+        self.released |= other.released;
+    }
+
     fn track(&mut self, response: &egui::Response) {
         self.changed |= response.changed();
         self.dragging |= response.dragged();
@@ -37,36 +45,90 @@ fn inline_error(ui: &mut Ui, error: Option<&ParamError>, fields: &[&str]) {
     }
 }
 
-fn log_slider<'a, N: egui::emath::Numeric>(
-    value: &'a mut N,
+/// Text typed into a value box that is not a number: the control's name and the text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypedError {
+    pub control: String,
+    pub text: String,
+}
+
+impl std::fmt::Display for TypedError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{:?} is not a number: {} keeps its value (type e.g. 2.5 or 1e-3)",
+            self.text, self.control
+        )
+    }
+}
+
+/// Parse a typed value as egui does (whitespace ignored, `−` as minus), remembering a failure.
+fn parse_typed(text: &str, control: &str, failed: &RefCell<Option<TypedError>>) -> Option<f64> {
+    let clean: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| if c == '−' { '-' } else { c })
+        .collect();
+    let value = clean.parse::<f64>().ok();
+    if value.is_none() {
+        *failed.borrow_mut() = Some(TypedError {
+            control: control.to_string(),
+            text: text.to_string(),
+        });
+    }
+    value
+}
+
+/// A slider whose value box reports text that is not a number (egui would revert it silently).
+fn slider_with_check<N: egui::emath::Numeric>(
+    ui: &mut Ui,
+    value: &mut N,
     range: std::ops::RangeInclusive<N>,
     name: &str,
-) -> Slider<'a> {
-    Slider::new(value, range)
-        .logarithmic(true)
-        .clamping(SliderClamping::Never)
-        .text(name)
+    log: bool,
+    typed: &mut Option<TypedError>,
+) -> egui::Response {
+    let failed = RefCell::new(None);
+    let response = ui.add(
+        Slider::new(value, range)
+            .logarithmic(log)
+            .clamping(SliderClamping::Never)
+            .text(name)
+            .custom_parser(|text| parse_typed(text, name, &failed)),
+    );
+    if let Some(e) = failed.into_inner() {
+        *typed = Some(e);
+    } else if response.changed() && typed.as_ref().is_some_and(|e| e.control == name) {
+        *typed = None;
+    }
+    if let Some(e) = typed.as_ref().filter(|e| e.control == name) {
+        ui.label(error_text(ui, format!("! {e}")));
+    }
+    response
 }
 
 /// The physical parameters: sigma, omega, h, alpha, Nt.
-pub fn model_ui(ui: &mut Ui, p: &mut Params, error: Option<&ParamError>) -> Edit {
+pub fn model_ui(
+    ui: &mut Ui,
+    p: &mut Params,
+    error: Option<&ParamError>,
+    typed: &mut Option<TypedError>,
+) -> Edit {
     let mut edit = Edit::default();
-    let r = ui.add(
-        Slider::new(&mut p.sigma, 0.0..=10.0)
-            .clamping(SliderClamping::Never)
-            .text("sigma"),
-    );
-    edit.track(&r.on_hover_text("Disorder strength: couplings have variance σ²ω/(2Nt)."));
+    let r = slider_with_check(ui, &mut p.sigma, 0.0..=10.0, "σ", false, typed);
+    edit.track(&r.on_hover_text(
+        "Disorder strength σ: couplings have variance σ²ω/(2Nt). With h = 1 this is the paper's σ/√h.",
+    ));
     inline_error(ui, error, &["sigma"]);
-    let r = ui.add(log_slider(&mut p.omega, 0.05..=100.0, "omega"));
-    edit.track(&r.on_hover_text("Cavity mode frequency ω."));
+    let r = slider_with_check(ui, &mut p.omega, 0.05..=100.0, "ω", true, typed);
+    edit.track(&r.on_hover_text("Cavity mode frequency ω (the paper's ω/h when h = 1)."));
     inline_error(ui, error, &["omega"]);
-    let r = ui.add(log_slider(&mut p.h, 0.1..=10.0, "h"));
-    edit.track(&r.on_hover_text("Transverse field h."));
+    let r = slider_with_check(ui, &mut p.h, 0.1..=10.0, "h", true, typed);
+    edit.track(&r.on_hover_text("Transverse field h: the unit of frequency."));
     inline_error(ui, error, &["h"]);
-    let r = ui.add(log_slider(&mut p.alpha, 0.02..=100.0, "alpha"));
+    let r = slider_with_check(ui, &mut p.alpha, 0.02..=100.0, "α", true, typed);
     edit.track(&r.on_hover_text("Frustration α = Nb/Ns."));
-    let r = ui.add(log_slider(&mut p.nt, 10..=5000, "Nt"));
+    let r = slider_with_check(ui, &mut p.nt, 10..=5000, "Nt", true, typed);
     edit.track(&r.on_hover_text("Total particles Nt = Ns + Nb."));
     inline_error(ui, error, &["alpha", "nt"]);
 
@@ -77,30 +139,32 @@ pub fn model_ui(ui: &mut Ui, p: &mut Params, error: Option<&ParamError>) -> Edit
         let r = ui.radio_value(&mut p.model, Model::Adiabatic, "adiabatic");
         edit.track(&r);
     });
-    if p.model == Model::Adiabatic {
-        let r = ui.checkbox(&mut p.self_interaction, "self-interaction (j = k term)");
-        edit.track(&r);
-        ui.label(
-            RichText::new(
-                "Photons eliminated (ω → ∞, Eq. 3). Keep the j = k term to match the full model's \
-                 large-ω limit.",
-            )
-            .small(),
-        );
+    // The adiabatic switch sits in the same row in both models, so the panel keeps its width.
+    ui.add_enabled_ui(p.model == Model::Adiabatic, |ui| {
+        let r = ui.checkbox(&mut p.self_interaction, "self-interaction (j = k)");
+        edit.track(&r.on_hover_text(
+            "Adiabatic model: keep the classical j = k term of Eq. 3, which the full model's \
+             large-ω limit has in DTWA (see the README).",
+        ));
+    });
+    let note = if p.model == Model::Adiabatic {
+        "Photons eliminated (ω → ∞, Eq. 3)."
     } else {
-        ui.label(RichText::new("Spins and photon modes evolved together (DTWA + TWA).").small());
-    }
+        "Spins and photon modes evolved together (DTWA + TWA)."
+    };
+    ui.add(egui::Label::new(RichText::new(note).small()).wrap());
     edit
 }
 
 /// Photon loss and the initial photon state.
-pub fn photons_ui(ui: &mut Ui, p: &mut Params, error: Option<&ParamError>) -> Edit {
+pub fn photons_ui(
+    ui: &mut Ui,
+    p: &mut Params,
+    error: Option<&ParamError>,
+    typed: &mut Option<TypedError>,
+) -> Edit {
     let mut edit = Edit::default();
-    let r = ui.add(
-        Slider::new(&mut p.kappa, 0.0..=5.0)
-            .clamping(SliderClamping::Never)
-            .text("kappa"),
-    );
+    let r = slider_with_check(ui, &mut p.kappa, 0.0..=5.0, "κ", false, typed);
     edit.track(&r.on_hover_text("Photon loss rate κ (0: closed system)."));
     inline_error(ui, error, &["kappa"]);
     let mut kind = match p.displacement {
@@ -136,16 +200,31 @@ pub fn photons_ui(ui: &mut Ui, p: &mut Params, error: Option<&ParamError>) -> Ed
 }
 
 /// Ensemble size, seed, output grid, time step and integrator.
-pub fn numerics_ui(ui: &mut Ui, p: &mut Params, error: Option<&ParamError>) -> Edit {
+pub fn numerics_ui(
+    ui: &mut Ui,
+    p: &mut Params,
+    error: Option<&ParamError>,
+    typed: &mut Option<TypedError>,
+) -> Edit {
     let mut edit = Edit::default();
-    let r = ui.add(log_slider(
+    let r = slider_with_check(
+        ui,
         &mut p.trajectories_per_realization,
         1..=1024,
         "trajectories",
-    ));
+        true,
+        typed,
+    );
     edit.track(&r.on_hover_text("Trajectories (phase-space samples) per disorder realization."));
     inline_error(ui, error, &["trajectories_per_realization"]);
-    let r = ui.add(log_slider(&mut p.realizations, 1..=256, "realizations"));
+    let r = slider_with_check(
+        ui,
+        &mut p.realizations,
+        1..=256,
+        "realizations",
+        true,
+        typed,
+    );
     edit.track(&r.on_hover_text("Independent coupling matrices; error bars are across them."));
     inline_error(ui, error, &["realizations"]);
     ui.horizontal(|ui| {
@@ -160,7 +239,7 @@ pub fn numerics_ui(ui: &mut Ui, p: &mut Params, error: Option<&ParamError>) -> E
         }
     });
 
-    let r = ui.add(log_slider(&mut p.t_max, 0.1..=10_000.0, "t_max"));
+    let r = slider_with_check(ui, &mut p.t_max, 0.1..=1e6, "t_max", true, typed);
     edit.track(&r);
     inline_error(ui, error, &["t_max"]);
     ui.horizontal(|ui| {
@@ -168,11 +247,11 @@ pub fn numerics_ui(ui: &mut Ui, p: &mut Params, error: Option<&ParamError>) -> E
         edit.track(&ui.radio_value(&mut p.grid, GridSpacing::Log, "log"));
         edit.track(&ui.radio_value(&mut p.grid, GridSpacing::Linear, "linear"));
     });
-    let r = ui.add(log_slider(&mut p.points, 10..=4000, "points"));
+    let r = slider_with_check(ui, &mut p.points, 10..=4000, "points", true, typed);
     edit.track(&r);
     inline_error(ui, error, &["points"]);
     if p.grid == GridSpacing::Log {
-        let r = ui.add(log_slider(&mut p.t_min, 1e-4..=1.0, "t_min"));
+        let r = slider_with_check(ui, &mut p.t_min, 1e-4..=1.0, "t_min", true, typed);
         edit.track(&r.on_hover_text("First nonzero output time of the log grid."));
         inline_error(ui, error, &["t_min"]);
     }
@@ -189,7 +268,7 @@ pub fn numerics_ui(ui: &mut Ui, p: &mut Params, error: Option<&ParamError>) -> E
         p.dt = None;
     } else {
         let mut dt = p.dt.unwrap_or_else(|| p.effective_dt());
-        let r = ui.add(log_slider(&mut dt, 1e-5..=1.0, "dt"));
+        let r = slider_with_check(ui, &mut dt, 1e-5..=1.0, "dt", true, typed);
         edit.track(&r);
         p.dt = Some(dt);
     }
@@ -197,8 +276,16 @@ pub fn numerics_ui(ui: &mut Ui, p: &mut Params, error: Option<&ParamError>) -> E
     edit
 }
 
-/// Derived quantities under the controls: sizes, ratios, timescales, cost.
-pub fn readouts_ui(ui: &mut Ui, p: &Params, valid: bool, rate: &RateEstimate, threads: usize) {
+/// Derived quantities under the controls; `running` is the status of the job running these very
+/// parameters, if one is, so the cost row and the status bar's ETA say the same.
+pub fn readouts_ui(
+    ui: &mut Ui,
+    p: &Params,
+    valid: bool,
+    cost: &CostModel,
+    threads: usize,
+    running: Option<&JobStatus>,
+) {
     if !valid {
         ui.label(RichText::new("Fix the parameter marked in red to run.").italics());
         return;
@@ -239,16 +326,31 @@ pub fn readouts_ui(ui: &mut Ui, p: &Params, valid: bool, rate: &RateEstimate, th
             ),
             "Time step (auto: 0.1/w_max for Strang, 0.25/w_max for Yoshida 4).",
         );
-        let secs = rate.seconds(p);
+        let secs = cost.seconds(p, threads);
+        let left = running
+            .map(|s| {
+                format!(
+                    " · {} left",
+                    human_seconds(cost.seconds_left(p, threads, s.steps_done))
+                )
+            })
+            .unwrap_or_default();
         row(
             "cost",
             format!(
-                "{} · {:.2e} traj-steps{}",
+                "{}{left} · {:.2e} traj-steps{}",
                 human_seconds(secs),
                 p.steps_per_trajectory() as f64 * p.n_trajectories() as f64,
-                if rate.measured { "" } else { " (guess)" }
+                if cost.calibrated {
+                    ""
+                } else {
+                    " (first guess)"
+                }
             ),
-            "Estimated run time at the rate measured on this machine's last run.",
+            "Estimated wall time on this machine: the GEMM and elementwise work of a step \
+             (from Ns, Nb, the integrator and loss) at the rate measured on the runs so far, \
+             its batches scheduled over the simulation threads. The status bar's ETA uses the \
+             same model.",
         );
         row(
             "memory",
@@ -259,21 +361,4 @@ pub fn readouts_ui(ui: &mut Ui, p: &Params, valid: bool, rate: &RateEstimate, th
             "Working memory of the run.",
         );
     });
-}
-
-/// `1.2 s`, `3 min 20 s`, `1 h 05 min`.
-pub fn human_seconds(secs: f64) -> String {
-    if !secs.is_finite() {
-        "?".into()
-    } else if secs < 60.0 {
-        format!("{secs:.1} s")
-    } else if secs < 3600.0 {
-        format!("{} min {:02} s", (secs / 60.0) as u64, (secs % 60.0) as u64)
-    } else {
-        format!(
-            "{} h {:02} min",
-            (secs / 3600.0) as u64,
-            ((secs % 3600.0) / 60.0) as u64
-        )
-    }
 }

@@ -1,21 +1,23 @@
-//! The explorer's state and frame: controls on the left, plots in the middle, status at the
-//! bottom. Parameter edits restart the simulation (debounced); display settings never do.
+//! The explorer's frame: controls on the left (Run, Stop and Pin always in view), the legend and
+//! plots in the middle, status at the bottom. The runs, pins and family queue live in a
+//! [`Session`] (no egui); this file is the eframe glue: the debounce, the panels, the
+//! confirmation before huge runs and the file actions.
 
-use super::controls::{self, Edit, human_seconds};
-use super::curves::{CURRENT_COLOR, Curve, MAX_PINS, Pins, params_label};
+use super::controls::{self, Edit, TypedError};
+use super::curves::{PlotCache, color32};
 use super::files::{self, FileAction, FileRequest, Files};
-use super::jobs::{Delivery, JobRecord, JobStatus, Jobs, RateEstimate};
 use super::plots::{self, Shown};
 use super::settings::{AxisMode, DisplaySettings, SavedState};
-use super::worker::{Waker, Worker, WorkerMsg};
-use crate::io::{CurveRecord, FigureCurve, Preset, write_tidy_export};
-use crate::physics::{Observable, ParamError, Params};
-use crate::sim::{Ensemble, Family, FamilyParameter, JobRequest, StopReason};
+use crate::cli::human_seconds;
+use crate::io::{CurveView, Preset, write_tidy_export};
+use crate::physics::{ParamError, Params};
+use crate::sim::{
+    Family, FamilyParameter, JobRecord, JobStatus, MAX_PINS, Session, SessionCurve, SessionError,
+    SessionEvent, max_drift,
+};
 use egui::{RichText, Ui};
-use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Seconds after the last change before a run restarts (a drag release restarts at once).
 pub const DEBOUNCE_SECONDS: f64 = 0.15;
@@ -23,8 +25,12 @@ pub const DEBOUNCE_SECONDS: f64 = 0.15;
 /// Longest time a frame spends draining worker messages.
 const DRAIN_BUDGET: Duration = Duration::from_millis(4);
 
-/// Energy drift per particle above which the status bar warns that dt is too large.
-pub const DRIFT_WARNING: f64 = 1e-3;
+/// Runs estimated to take longer than this ask before they start.
+pub const CONFIRM_SECONDS: f64 = 600.0;
+
+/// Scheduling priority of the simulation threads: the UI thread keeps its normal priority, so
+/// it gets a core at once while a run takes every core.
+pub const WORKER_NICE: i32 = 10;
 
 /// How the explorer is set up.
 #[derive(Clone, Debug, Default)]
@@ -39,16 +45,6 @@ pub struct ExplorerOptions {
     pub params: Option<Params>,
     /// Try native file dialogs (rfd) before the path box. Tests turn this off.
     pub file_dialogs: bool,
-}
-
-/// A family run in progress: the members still to run.
-#[derive(Debug, Default)]
-struct FamilyRun {
-    parameter: FamilyParameter,
-    queue: VecDeque<(f64, Params)>,
-    /// The running member's job and value.
-    running: Option<(u64, f64)>,
-    total: usize,
 }
 
 /// The family editor's fields.
@@ -69,8 +65,31 @@ impl Default for FamilyEditor {
     }
 }
 
+impl FamilyEditor {
+    fn show(family: &Family) -> Self {
+        Self {
+            parameter: family.parameter,
+            values: family
+                .values
+                .iter()
+                .map(|v| v.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            error: None,
+        }
+    }
+}
+
+/// A start that waits for the user's confirmation (estimated above [`CONFIRM_SECONDS`]).
+#[derive(Clone, Debug, PartialEq)]
+pub enum PendingStart {
+    Run(Params),
+    Family { family: Family, base: Params },
+}
+
 /// The desktop explorer.
 pub struct Explorer {
+    /// The parameters on the controls.
     params: Params,
     display: DisplaySettings,
     /// Shown at the top of the plots until dismissed (e.g. a corrupt saved state).
@@ -78,20 +97,11 @@ pub struct Explorer {
     /// Input time of the last edit not yet committed.
     pending_since: Option<f64>,
     validation: Result<(), ParamError>,
-    jobs: Jobs,
-    /// The newest average of the current job, or the previous job's curve until one arrives.
-    current: Option<Curve>,
-    current_is_stale: bool,
-    pins: Pins,
-    family: FamilyRun,
+    session: Session,
+    cache: PlotCache,
     family_editor: FamilyEditor,
-    rate: RateEstimate,
-    worker: Option<Worker>,
-    threads: usize,
     /// Filled with the egui context on the first frame; the worker's waker repaints through it.
     repaint: Arc<OnceLock<egui::Context>>,
-    /// Why the last run failed or stopped early, if it did.
-    run_message: Option<String>,
     /// Screen rect of the plots in the last frame (for cropped screenshots).
     plot_rect: egui::Rect,
     files: Files,
@@ -99,6 +109,12 @@ pub struct Explorer {
     preset_name: String,
     /// The last family run (from the editor or a preset); saved presets carry it.
     last_family: Option<Family>,
+    /// A short message about the last action (a refused pin, a finished family).
+    message: Option<String>,
+    /// A start waiting for confirmation.
+    confirm: Option<PendingStart>,
+    /// Text typed into a value box that is not a number.
+    typed_error: Option<TypedError>,
 }
 
 impl Explorer {
@@ -116,27 +132,29 @@ impl Explorer {
                 SavedState::default()
             }
         };
-        let mut worker = None;
-        if options.simulate {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let session = if options.simulate {
             let slot = repaint.clone();
-            let waker: Waker = Arc::new(move || {
+            let waker: crate::sim::Waker = Arc::new(move || {
                 if let Some(ctx) = slot.get() {
                     ctx.request_repaint();
                 }
             });
-            match Worker::spawn(options.threads, waker) {
-                Ok(w) => worker = Some(w),
-                Err(e) => notice = Some(format!("Simulations are unavailable: {e}")),
+            match Session::spawn(options.threads, WORKER_NICE, waker) {
+                Ok(s) => s,
+                Err(e) => {
+                    notice = Some(format!("Simulations are unavailable: {e}"));
+                    Session::manual(cores)
+                }
             }
-        }
-        let threads = worker.as_ref().map_or_else(
-            || {
-                std::thread::available_parallelism()
-                    .map_or(1, |n| n.get())
-                    .max(options.threads)
-            },
-            Worker::threads,
-        );
+        } else {
+            let threads = if options.threads == 0 {
+                cores
+            } else {
+                options.threads
+            };
+            Session::manual(threads)
+        };
         let params = options.params.unwrap_or(saved.params);
         let mut explorer = Self {
             validation: params.validate(),
@@ -144,21 +162,17 @@ impl Explorer {
             display: saved.display,
             notice,
             pending_since: None,
-            jobs: Jobs::default(),
-            current: None,
-            current_is_stale: false,
-            pins: Pins::default(),
-            family: FamilyRun::default(),
+            session,
+            cache: PlotCache::default(),
             family_editor: FamilyEditor::default(),
-            rate: RateEstimate::guess(threads),
-            worker,
-            threads,
             repaint,
-            run_message: None,
             plot_rect: egui::Rect::NOTHING,
             files: Files::new(options.file_dialogs, saved.recent_presets),
             preset_name: saved.preset_name,
             last_family: None,
+            message: None,
+            confirm: None,
+            typed_error: None,
         };
         explorer.commit();
         explorer
@@ -182,6 +196,10 @@ impl Explorer {
         self.notice.as_deref()
     }
 
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
     /// The error that keeps the current parameters from running, if any.
     pub fn validation_error(&self) -> Option<&ParamError> {
         self.validation.as_ref().err()
@@ -189,28 +207,52 @@ impl Explorer {
 
     /// Every job started (the newest last), with its cancel flag.
     pub fn job_history(&self) -> &[JobRecord] {
-        self.jobs.history()
+        self.session.history()
     }
 
     pub fn current_job(&self) -> Option<&JobRecord> {
-        self.jobs.current()
+        self.session.current_job()
     }
 
     pub fn job_status(&self) -> Option<&JobStatus> {
-        self.jobs.status()
+        self.session.status()
     }
 
     /// Messages of older jobs ignored so far.
     pub fn stale_messages_ignored(&self) -> u64 {
-        self.jobs.stale_dropped()
+        self.session.stale_dropped()
     }
 
-    pub fn current_curve(&self) -> Option<&Curve> {
-        self.current.as_ref()
+    pub fn current_curve(&self) -> Option<&SessionCurve> {
+        self.session.current()
     }
 
-    pub fn pins(&self) -> &Pins {
-        &self.pins
+    pub fn pins(&self) -> &[SessionCurve] {
+        self.session.pins()
+    }
+
+    /// The message about the last action, if any.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    /// The start waiting for confirmation, if any.
+    pub fn pending_confirmation(&self) -> Option<&PendingStart> {
+        self.confirm.as_ref()
+    }
+
+    /// Text typed into a value box that is not a number, and its message.
+    pub fn typed_error(&self) -> Option<&TypedError> {
+        self.typed_error.as_ref()
+    }
+
+    /// The legend in order, each entry with its label and color (tests read it).
+    pub fn legend(&self) -> Vec<(String, crate::io::Rgb)> {
+        self.session
+            .legend()
+            .into_iter()
+            .map(|(c, _)| (c.label(&self.params), c.color))
+            .collect()
     }
 
     pub fn saved_state(&self) -> SavedState {
@@ -237,74 +279,90 @@ impl Explorer {
             return;
         }
         let unchanged = self
-            .jobs
-            .current()
+            .session
+            .current_job()
             .is_some_and(|job| job.params == self.params);
         if !unchanged {
-            self.family = FamilyRun::default(); // a manual change ends a family run
-            self.start(self.params.clone());
+            self.request(PendingStart::Run(self.params.clone()));
         }
     }
 
-    /// Start a job with `params`, cancelling the running one at once.
-    fn start(&mut self, params: Params) -> u64 {
-        if let Some(previous) = self.jobs.current() {
-            previous.cancel.store(true, Ordering::Relaxed);
+    /// Estimated seconds of a start.
+    pub fn estimate(&self, start: &PendingStart) -> f64 {
+        let threads = self.session.threads();
+        let cost = self.session.cost();
+        match start {
+            PendingStart::Run(p) => cost.seconds(p, threads),
+            PendingStart::Family { family, base } => family
+                .members(base)
+                .map_or(0.0, |m| m.iter().map(|p| cost.seconds(p, threads)).sum()),
         }
-        let job_id = self.jobs.next_id();
-        let cancel = match self.worker.as_mut() {
-            Some(worker) => worker.start(JobRequest {
-                job_id,
-                params: params.clone(),
-            }),
-            None => Arc::new(AtomicBool::new(false)),
-        };
-        let id = self.jobs.begin(params, cancel);
-        debug_assert_eq!(id, job_id);
-        self.current_is_stale = self.current.is_some();
-        self.run_message = None;
-        id
+    }
+
+    /// Start now, or ask first when the estimate is above [`CONFIRM_SECONDS`].
+    fn request(&mut self, start: PendingStart) {
+        if self.estimate(&start) > CONFIRM_SECONDS {
+            self.confirm = Some(start);
+        } else {
+            self.launch(start);
+        }
+    }
+
+    fn launch(&mut self, start: PendingStart) {
+        self.confirm = None;
+        self.message = None;
+        match start {
+            PendingStart::Run(params) => {
+                self.session.start(params);
+            }
+            PendingStart::Family { family, base } => {
+                if let Err(e) = self.begin_family(&family, &base) {
+                    self.family_editor.error = Some(e.to_string());
+                    self.message = Some(e.to_string());
+                }
+            }
+        }
+    }
+
+    /// Confirm the start waiting for it (the dialog's *Start*).
+    pub fn confirm_start(&mut self) {
+        if let Some(start) = self.confirm.take() {
+            self.launch(start);
+        }
+    }
+
+    /// Drop the start waiting for confirmation (the dialog's *Cancel*): nothing starts.
+    pub fn cancel_start(&mut self) {
+        if self.confirm.take().is_some() {
+            self.message = Some(
+                "not started: the run was too long (change the parameters, or Run and confirm)"
+                    .into(),
+            );
+        }
     }
 
     /// Restart the current parameters even if they are unchanged (the Run button).
     pub fn run_now(&mut self) {
         self.validation = self.params.validate();
         if self.validation.is_ok() {
-            self.family = FamilyRun::default();
-            self.start(self.params.clone());
+            self.request(PendingStart::Run(self.params.clone()));
         }
     }
 
     /// Stop the running job (the Stop button); a family run ends too.
     pub fn stop(&mut self) {
-        self.family = FamilyRun::default();
-        if let Some(job) = self.jobs.current() {
-            job.cancel.store(true, Ordering::Relaxed);
-        }
-        if self.worker.is_none() {
-            self.jobs.abandon();
-        }
+        self.session.stop();
     }
 
-    /// Pin the current curve so it stays while the next run proceeds.
+    /// Pin the current curve; a refusal (all pins in use) is shown as a message.
     pub fn pin_current(&mut self) -> bool {
-        let Some(curve) = self.current.as_ref().filter(|_| !self.current_is_stale) else {
-            return false;
-        };
-        // A curve pinned before its run completed says how many trajectories it holds.
-        let label = match curve.stop {
-            Some("completed") => params_label(&curve.params),
-            _ => format!(
-                "{} ({} traj.)",
-                params_label(&curve.params),
-                curve.ensemble.trajectories
-            ),
-        };
-        let stop = curve.stop;
-        self.pins
-            .pin(label, curve.params.clone(), curve.ensemble.clone())
-            .stop = stop;
-        true
+        match self.session.pin_current() {
+            Ok(()) => true,
+            Err(e) => {
+                self.message = Some(e.to_string());
+                false
+            }
+        }
     }
 
     /// Set the edited parameters (a preset, a test) and commit them at once.
@@ -314,139 +372,132 @@ impl Explorer {
     }
 
     /// Run `family` over the current parameters, member by member; each finished member is
-    /// pinned with its value in the legend.
-    pub fn start_family(&mut self, family: &Family) -> Result<(), crate::sim::FamilyError> {
-        let members = family.members(&self.params)?;
-        self.last_family = Some(family.clone());
-        let queue = family.values.iter().copied().zip(members).collect();
-        self.family = FamilyRun {
-            parameter: family.parameter,
-            queue,
-            running: None,
-            total: family.values.len(),
+    /// pinned with its value in the legend, replacing the previous family's pins. A family
+    /// estimated above [`CONFIRM_SECONDS`] waits for confirmation instead.
+    pub fn start_family(&mut self, family: &Family) -> Result<(), SessionError> {
+        let start = PendingStart::Family {
+            family: family.clone(),
+            base: self.params.clone(),
         };
-        self.next_family_member();
+        family.members(&self.params)?;
+        if self.estimate(&start) > CONFIRM_SECONDS {
+            self.confirm = Some(start);
+            return Ok(());
+        }
+        self.confirm = None;
+        self.message = None;
+        let base = self.params.clone();
+        self.begin_family(family, &base)
+    }
+
+    fn begin_family(&mut self, family: &Family, base: &Params) -> Result<(), SessionError> {
+        self.session.start_family(family, base)?;
+        self.last_family = Some(family.clone());
+        self.family_editor.error = None;
+        if let Some(p) = self.session.family_member_params() {
+            self.params = p.clone();
+            self.validation = Ok(());
+        }
         Ok(())
     }
 
-    fn next_family_member(&mut self) {
-        let Some((value, params)) = self.family.queue.pop_front() else {
-            self.family.running = None;
-            return;
-        };
-        self.params = params.clone();
-        self.validation = Ok(());
-        let parameter = self.family.parameter;
-        let job_id = self.start(params);
-        self.family = FamilyRun {
-            running: Some((job_id, value)),
-            parameter,
-            ..std::mem::take(&mut self.family)
-        };
-    }
-
     /// Apply one worker message (stale ones are ignored).
-    pub fn deliver(&mut self, msg: WorkerMsg) {
-        let Some(job) = self.jobs.current().cloned() else {
-            return;
-        };
-        match self.jobs.deliver(msg) {
-            Delivery::Stale | Delivery::Progress(None) => {}
-            Delivery::Progress(Some(partial)) => self.show_partial(&job, partial),
-            Delivery::Finished(Err(e)) => {
-                self.run_message = Some(format!("run failed: {e}"));
-                self.family = FamilyRun::default();
+    pub fn deliver(&mut self, msg: crate::sim::WorkerMsg) {
+        if let Some(event) = self.session.deliver(msg) {
+            self.follow(event);
+        }
+    }
+
+    fn follow(&mut self, event: SessionEvent) {
+        match event {
+            SessionEvent::MemberStarted(params) => {
+                self.params = params;
+                self.validation = Ok(());
             }
-            Delivery::Finished(Ok(outcome)) => {
-                if let Some(ensemble) = outcome.ensemble {
-                    self.show_partial(&job, Arc::new(ensemble));
-                }
-                if let Some(curve) = self.current.as_mut() {
-                    curve.stop = Some(outcome.stop.name());
-                }
-                self.rate
-                    .observe(&job.params, outcome.steps_done, outcome.elapsed);
-                match outcome.stop {
-                    StopReason::Completed => {
-                        if let Some((job_id, value)) = self.family.running
-                            && job_id == job.job_id
-                        {
-                            self.pin_family_member(value);
-                            self.next_family_member();
-                        }
-                    }
-                    StopReason::Cancelled => {}
-                    StopReason::Diverged { t } => {
-                        self.run_message = Some(format!(
-                            "a trajectory diverged at t = {t}: lower dt or check the parameters"
-                        ));
-                        self.family = FamilyRun::default();
-                    }
-                }
+            SessionEvent::FamilyFinished { base, members } => {
+                self.params = base;
+                self.validation = self.params.validate();
+                self.message = Some(format!(
+                    "family finished: {members} curves pinned; the controls show your parameters again"
+                ));
             }
-        }
-    }
-
-    fn show_partial(&mut self, job: &JobRecord, ensemble: Arc<Ensemble>) {
-        let label = format!("current: {}", params_label(&job.params));
-        self.current = Some(Curve::new(
-            label,
-            job.params.clone(),
-            ensemble,
-            CURRENT_COLOR,
-        ));
-        self.current_is_stale = false;
-    }
-
-    fn pin_family_member(&mut self, value: f64) {
-        if let Some(curve) = &self.current {
-            let label = self.family.parameter.member_label(value);
-            let stop = curve.stop;
-            self.pins
-                .pin(label, curve.params.clone(), curve.ensemble.clone())
-                .stop = stop;
-        }
-    }
-
-    fn drain_worker(&mut self) {
-        let started = Instant::now();
-        while started.elapsed() < DRAIN_BUDGET {
-            let Some(msg) = self.worker.as_ref().and_then(Worker::try_recv) else {
-                break;
-            };
-            self.deliver(msg);
-        }
-        if self.jobs.in_flight() && self.worker.as_ref().is_some_and(Worker::is_dead) {
-            self.jobs.abandon();
-            self.run_message = Some("the simulation thread stopped unexpectedly".into());
         }
     }
 
     /// Apply a preset: parameters, display settings and family (run at once), or report why not.
+    /// The previous family's pins go (the preset's family replaces them); manual pins stay.
     pub fn apply_preset(&mut self, preset: &Preset, source: &str) -> Result<(), String> {
         preset
             .validate(std::path::Path::new(source))
             .map_err(|e| format!("{e} (nothing changed)"))?;
+        if let Some(family) = &preset.family {
+            // Refuse before anything changes when the family would not fit beside manual pins.
+            let manual = self
+                .session
+                .pins()
+                .iter()
+                .filter(|p| p.origin == crate::sim::Origin::Manual)
+                .count();
+            if family.values.len() + manual > MAX_PINS {
+                return Err(SessionError::TooManyPins {
+                    needed: family.values.len(),
+                    kept: manual,
+                    free: MAX_PINS - manual,
+                }
+                .to_string());
+            }
+        }
         self.params = preset.params.clone();
         self.display = preset.display.clone();
         self.preset_name = preset.name.clone();
         self.validation = Ok(());
         self.pending_since = None;
+        self.session.drop_family_pins();
+        self.last_family = preset.family.clone();
+        self.family_editor = preset
+            .family
+            .as_ref()
+            .map_or_else(FamilyEditor::default, FamilyEditor::show);
         match &preset.family {
-            Some(family) => {
-                self.family_editor.parameter = family.parameter;
-                self.family_editor.values = family
-                    .values
-                    .iter()
-                    .map(|v| v.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                self.family_editor.error = None;
-                self.start_family(family).map_err(|e| e.to_string())?;
-            }
-            None => self.commit(),
+            Some(family) => self.request(PendingStart::Family {
+                family: family.clone(),
+                base: preset.params.clone(),
+            }),
+            None => self.request(PendingStart::Run(self.params.clone())),
         }
         Ok(())
+    }
+
+    fn poll(&mut self) {
+        for event in self.session.poll(DRAIN_BUDGET) {
+            self.follow(event);
+        }
+    }
+
+    /// The curves on screen, in legend order, with their labels, for export.
+    fn visible_curves(&self) -> Vec<(&SessionCurve, String)> {
+        self.session
+            .legend()
+            .into_iter()
+            .filter(|(_, stale)| !stale)
+            .map(|(c, _)| (c, c.label(&self.params)))
+            .collect()
+    }
+
+    /// The preset the explorer's state amounts to.
+    pub fn to_preset(&self, name: &str) -> Preset {
+        let family = self.last_family.clone();
+        Preset {
+            name: name.to_string(),
+            description: format!(
+                "Saved from the spinboson explorer: {}",
+                crate::sim::params_label(&self.params)
+            ),
+            params: self.params.clone(),
+            family,
+            display: self.display.clone(),
+            ..Preset::default()
+        }
     }
 
     fn handle_file_request(&mut self, ctx: &egui::Context, request: FileRequest) {
@@ -479,31 +530,6 @@ impl Explorer {
         }
     }
 
-    /// The curves on screen, the current one first, for export.
-    fn visible_curves(&self) -> Vec<&Curve> {
-        let current = self.current.as_ref().filter(|_| !self.current_is_stale);
-        current
-            .into_iter()
-            .chain(self.pins.iter().map(|p| &p.curve))
-            .collect()
-    }
-
-    /// The preset the explorer's state amounts to.
-    pub fn to_preset(&self, name: &str) -> Preset {
-        let family = self.last_family.clone();
-        Preset {
-            name: name.to_string(),
-            description: format!(
-                "Saved from the spinboson explorer: {}",
-                params_label(&self.params)
-            ),
-            params: self.params.clone(),
-            family,
-            display: self.display.clone(),
-            ..Preset::default()
-        }
-    }
-
     fn write(
         &mut self,
         ctx: &egui::Context,
@@ -514,6 +540,7 @@ impl Explorer {
         if action != FileAction::SavePreset && curves.is_empty() {
             return Err("no curve to export yet".into());
         }
+        let views: Vec<CurveView<'_>> = curves.iter().map(|(c, label)| c.view(label)).collect();
         match action {
             FileAction::LoadPreset => Ok(None),
             FileAction::SavePreset => {
@@ -526,34 +553,17 @@ impl Explorer {
                 Ok(Some(format!("saved preset {}", path.display())))
             }
             FileAction::ExportCsv => {
-                let records: Vec<CurveRecord<'_>> = curves
-                    .iter()
-                    .map(|c| CurveRecord {
-                        name: &c.label,
-                        params: &c.params,
-                        ensemble: &c.ensemble,
-                        stop: c.stop,
-                    })
-                    .collect();
-                let sidecar = write_tidy_export(path, &records).map_err(|e| e.to_string())?;
+                let sidecar = write_tidy_export(path, &views).map_err(|e| e.to_string())?;
                 Ok(Some(format!(
                     "exported {} curve(s) to {} and {}",
-                    records.len(),
+                    views.len(),
                     path.display(),
                     sidecar.display()
                 )))
             }
             FileAction::ExportFigure => {
-                let figure: Vec<FigureCurve<'_>> = curves
-                    .iter()
-                    .map(|c| FigureCurve {
-                        label: &c.label,
-                        params: &c.params,
-                        ensemble: &c.ensemble,
-                    })
-                    .collect();
                 let title = format!("spinboson: {}", self.preset_name);
-                crate::io::write_figure(path, &figure, &self.display, &title)
+                crate::io::write_figure(path, &views, &self.display, &title)
                     .map_err(|e| e.to_string())?;
                 Ok(Some(format!("wrote the figure {}", path.display())))
             }
@@ -586,19 +596,23 @@ impl Explorer {
             install_fonts(ui.ctx());
             ui.ctx().clone()
         });
-        self.drain_worker();
+        self.poll();
 
         egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
         let edit = egui::Panel::left("controls")
             .resizable(true)
-            .default_size(330.0)
+            .default_size(340.0)
+            .size_range(300.0..=520.0)
             .show(ui, |ui| {
+                self.run_buttons_ui(ui);
+                ui.separator();
                 egui::ScrollArea::vertical()
                     .show(ui, |ui| self.controls_ui(ui))
                     .inner
             })
             .inner;
         egui::CentralPanel::default().show(ui, |ui| self.plots_area_ui(ui));
+        self.confirm_ui(ui);
 
         self.debounce(ui, edit);
         let dropped: Vec<std::path::PathBuf> = ui.input(|i| {
@@ -624,7 +638,7 @@ impl Explorer {
                 ));
             }
         }
-        if self.jobs.in_flight() && self.worker.is_some() {
+        if self.session.in_flight() {
             // The waker repaints on every report; this only covers a report sent before the
             // context was known.
             ui.ctx().request_repaint_after(Duration::from_millis(250));
@@ -653,7 +667,8 @@ impl Explorer {
         }
     }
 
-    fn controls_ui(&mut self, ui: &mut Ui) -> Edit {
+    /// Run, Stop and Pin: above the scrolling controls, always in view.
+    fn run_buttons_ui(&mut self, ui: &mut Ui) {
         ui.horizontal(|ui| {
             if ui
                 .button("▶ Run")
@@ -662,23 +677,32 @@ impl Explorer {
             {
                 self.run_now();
             }
-            let running = self.jobs.in_flight();
+            let running = self.session.in_flight();
             if ui
                 .add_enabled(running, egui::Button::new("■ Stop"))
+                .on_hover_text("Stop the run (finished trajectories stay)")
                 .clicked()
             {
                 self.stop();
             }
-            let can_pin = self.current.is_some() && !self.current_is_stale;
+            let can_pin = self.session.fresh_current().is_some();
             if ui
                 .add_enabled(can_pin, egui::Button::new("Pin"))
-                .on_hover_text("Keep this curve while the next run proceeds (up to 8)")
+                .on_hover_text(format!(
+                    "Keep this curve while the next run proceeds (up to {MAX_PINS})"
+                ))
                 .clicked()
             {
                 self.pin_current();
             }
+            ui.label(format!("{}/{MAX_PINS} pinned", self.session.pins().len()));
         });
-        ui.separator();
+        if let Some(message) = &self.message {
+            ui.label(RichText::new(message).italics());
+        }
+    }
+
+    fn controls_ui(&mut self, ui: &mut Ui) -> Edit {
         let request = egui::CollapsingHeader::new("Presets & export")
             .default_open(true)
             .show(ui, |ui| self.files.ui(ui, &self.preset_name))
@@ -691,38 +715,37 @@ impl Explorer {
         let error = self.validation.as_ref().err().cloned();
         let error = error.as_ref();
         let mut edit = Edit::default();
-        let mut merge = |e: Edit| {
-            edit.changed |= e.changed;
-            edit.dragging |= e.dragging;
-            edit.released |= e.released;
-        };
+        let typed = &mut self.typed_error;
         ui.heading("Model");
-        merge(controls::model_ui(ui, &mut self.params, error));
+        edit.merge(controls::model_ui(ui, &mut self.params, error, typed));
         egui::CollapsingHeader::new("Photons")
             .default_open(false)
             .show(ui, |ui| {
-                merge(controls::photons_ui(ui, &mut self.params, error))
+                edit.merge(controls::photons_ui(ui, &mut self.params, error, typed))
             });
         egui::CollapsingHeader::new("Ensemble, grid and integrator")
             .default_open(true)
             .show(ui, |ui| {
-                merge(controls::numerics_ui(ui, &mut self.params, error))
+                edit.merge(controls::numerics_ui(ui, &mut self.params, error, typed))
             });
         ui.separator();
+        let running = self
+            .session
+            .current_job()
+            .filter(|j| j.params == self.params && self.session.in_flight())
+            .and_then(|_| self.session.status());
         controls::readouts_ui(
             ui,
             &self.params,
             self.validation.is_ok(),
-            &self.rate,
-            self.threads,
+            self.session.cost(),
+            self.session.threads(),
+            running,
         );
         ui.separator();
         egui::CollapsingHeader::new("Family run")
             .default_open(false)
             .show(ui, |ui| self.family_ui(ui));
-        egui::CollapsingHeader::new(format!("Pinned curves ({}/{MAX_PINS})", self.pins.len()))
-            .default_open(true)
-            .show(ui, |ui| self.pins_ui(ui));
         edit
     }
 
@@ -740,8 +763,14 @@ impl Explorer {
             ui.text_edit_singleline(&mut editor.values)
                 .labelled_by(label.id);
         });
-        ui.label(RichText::new("Each member runs in turn and is pinned when it finishes.").small());
-        let running = self.family.running.is_some();
+        ui.label(
+            RichText::new(
+                "Each member runs in turn and is pinned when it finishes; the previous family's \
+                 pins are replaced, your own pins stay. The controls return to your parameters \
+                 at the end.",
+            )
+            .small(),
+        );
         ui.horizontal(|ui| {
             if ui.button("Run family").clicked() {
                 let editor = &mut self.family_editor;
@@ -749,12 +778,19 @@ impl Explorer {
                     parameter: editor.parameter,
                     values,
                 });
-                let result = result.and_then(|family| self.start_family(&family));
-                self.family_editor.error = result.err().map(|e| e.to_string());
+                match result {
+                    Ok(family) => {
+                        self.family_editor.error = None;
+                        self.request(PendingStart::Family {
+                            family,
+                            base: self.params.clone(),
+                        });
+                    }
+                    Err(e) => self.family_editor.error = Some(e.to_string()),
+                }
             }
-            if running {
-                let done = self.family.total - self.family.queue.len() - 1;
-                ui.label(format!("member {} of {}", done + 1, self.family.total));
+            if let Some((k, n, _, _)) = self.session.family_progress() {
+                ui.label(format!("member {k} of {n}"));
             }
         });
         if let Some(e) = &self.family_editor.error {
@@ -762,32 +798,53 @@ impl Explorer {
         }
     }
 
-    fn pins_ui(&mut self, ui: &mut Ui) {
-        if self.pins.is_empty() {
-            ui.label(RichText::new("Pin a curve to compare runs.").small());
-            return;
-        }
+    /// The one legend of every plot, above them: each curve's line in its color and its label
+    /// (relative to the controls), in legend order; pins can be removed here.
+    fn legend_ui(&mut self, ui: &mut Ui) {
         let mut remove = None;
-        for pin in self.pins.iter() {
-            ui.horizontal(|ui| {
+        let mut clear = false;
+        ui.horizontal_wrapped(|ui| {
+            for (curve, stale) in self.session.legend() {
+                let label = curve.label(&self.params);
+                let color = color32(curve.color).gamma_multiply(if stale { 0.35 } else { 1.0 });
                 let (rect, _) =
-                    ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
-                ui.painter().rect_filled(rect, 2.0, pin.curve.color);
-                if ui
-                    .small_button("×")
-                    .on_hover_text("Remove this pinned curve")
-                    .clicked()
+                    ui.allocate_exact_size(egui::vec2(22.0, 12.0), egui::Sense::hover());
+                let width = if curve.origin == crate::sim::Origin::Current {
+                    3.0
+                } else {
+                    2.0
+                };
+                ui.painter().line_segment(
+                    [rect.left_center(), rect.right_center()],
+                    egui::Stroke::new(width, color),
+                );
+                let text = match (curve.origin, stale) {
+                    (crate::sim::Origin::Current, true) => format!("{label} (previous run)"),
+                    (crate::sim::Origin::Current, false) if curve.stop.is_none() => {
+                        format!("{label} (running)")
+                    }
+                    _ => label,
+                };
+                ui.label(text);
+                if curve.origin != crate::sim::Origin::Current
+                    && ui
+                        .small_button("×")
+                        .on_hover_text("Remove this pinned curve")
+                        .clicked()
                 {
-                    remove = Some(pin.serial);
+                    remove = Some(curve.serial);
                 }
-                ui.label(RichText::new(&pin.curve.label).small());
-            });
-        }
+                ui.add_space(10.0);
+            }
+            if !self.session.pins().is_empty() && ui.small_button("clear pins").clicked() {
+                clear = true;
+            }
+        });
         if let Some(serial) = remove {
-            self.pins.remove(serial);
+            self.session.unpin(serial);
         }
-        if ui.button("Clear pins").clicked() {
-            self.pins.clear();
+        if clear {
+            self.session.clear_pins();
         }
     }
 
@@ -800,7 +857,7 @@ impl Explorer {
                 }
             });
         }
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.label("Axes");
             for mode in AxisMode::ALL {
                 ui.selectable_value(&mut self.display.axis, mode, mode.label());
@@ -811,32 +868,42 @@ impl Explorer {
             ui.checkbox(&mut self.display.show_extra, "photons & drift");
             ui.checkbox(&mut self.display.show_error_bands, "error bands");
             ui.checkbox(&mut self.display.show_timescales, "t_h, t_ω");
+            ui.label(RichText::new("wheel: zoom · drag: pan · double-click: reset").weak());
         });
+        self.legend_ui(ui);
         let axis = self.display.axis;
-        if let Some(c) = self.current.as_mut() {
-            c.prepare(axis);
+        let legend = self.session.legend();
+        for (curve, _) in &legend {
+            self.cache.prepare(curve, axis);
         }
-        for pin in self.pins.iter_mut() {
-            pin.curve.prepare(axis);
-        }
-        let mut shown: Vec<Shown<'_>> = Vec::new();
-        if let Some(c) = &self.current {
-            shown.push(Shown {
-                curve: c,
-                faded: self.current_is_stale,
-            });
-        }
-        shown.extend(self.pins.iter().map(|p| Shown {
-            curve: &p.curve,
-            faded: false,
-        }));
-        let markers = self.current.as_ref().map(|c| &c.params);
+        self.cache.sweep();
+        let labels: Vec<String> = legend.iter().map(|(c, _)| c.label(&self.params)).collect();
+        let shown: Vec<Shown<'_>> = legend
+            .iter()
+            .zip(&labels)
+            .map(|((curve, stale), label)| Shown {
+                label,
+                color: color32(curve.color),
+                series: std::array::from_fn(|o| {
+                    self.cache
+                        .series(curve.serial, crate::physics::Observable::ALL[o])
+                }),
+                faded: *stale,
+                current: curve.origin == crate::sim::Origin::Current,
+            })
+            .collect();
+        let markers = self
+            .session
+            .current()
+            .map(|c| (&c.params, c.ensemble.t.as_slice()));
         if shown.is_empty() {
             ui.centered_and_justified(|ui| {
                 let text = if self.validation.is_err() {
                     "Fix the parameter marked in red in the left panel to start a run."
-                } else {
+                } else if self.session.in_flight() {
                     "Waiting for the first trajectories…"
+                } else {
+                    "No curve: press Run."
                 };
                 ui.label(text);
             });
@@ -850,9 +917,53 @@ impl Explorer {
             .rect;
     }
 
+    /// The confirmation before a run estimated above [`CONFIRM_SECONDS`].
+    fn confirm_ui(&mut self, ui: &mut Ui) {
+        let Some(start) = self.confirm.clone() else {
+            return;
+        };
+        let seconds = self.estimate(&start);
+        let what = match &start {
+            PendingStart::Run(p) => crate::sim::params_label(p),
+            PendingStart::Family { family, .. } => format!(
+                "a family of {} runs over {}",
+                family.values.len(),
+                family.parameter.label()
+            ),
+        };
+        let mut decision = None;
+        egui::Modal::new(egui::Id::unique("confirm-huge-run")).show(ui.ctx(), |ui| {
+            ui.set_max_width(420.0);
+            ui.heading("Start a long run?");
+            ui.label(format!(
+                "{what} is estimated to take {} on {} threads ({}).",
+                human_seconds(seconds),
+                self.session.threads(),
+                if self.session.cost().calibrated {
+                    "at the rate measured on this machine"
+                } else {
+                    "a first guess: no run has been timed yet"
+                }
+            ));
+            ui.horizontal(|ui| {
+                if ui.button("Start").clicked() {
+                    decision = Some(true);
+                }
+                if ui.button("Cancel").clicked() {
+                    decision = Some(false);
+                }
+            });
+        });
+        match decision {
+            Some(true) => self.confirm_start(),
+            Some(false) => self.cancel_start(),
+            None => {}
+        }
+    }
+
     fn status_ui(&self, ui: &mut Ui) {
-        ui.horizontal(|ui| {
-            let Some(status) = self.jobs.status() else {
+        ui.horizontal_wrapped(|ui| {
+            let Some(status) = self.session.status() else {
                 ui.label("No run yet.");
                 return;
             };
@@ -868,67 +979,49 @@ impl Explorer {
                 human_seconds(status.elapsed.as_secs_f64())
             ));
             if status.in_flight()
-                && let Some(eta) = status.eta()
+                && let Some(job) = self.session.current_job()
             {
-                ui.label(format!("· ETA {}", human_seconds(eta)));
+                let left = self.session.cost().seconds_left(
+                    &job.params,
+                    self.session.threads(),
+                    status.steps_done,
+                );
+                ui.label(format!("· ETA {}", human_seconds(left)));
             }
             if let Some(rate) = status.steps_per_second() {
                 ui.label(format!("· {rate:.3e} traj-steps/s"));
             }
-            if let Some(curve) = self.current.as_ref().filter(|_| !self.current_is_stale) {
-                ui.label(format!("· max |ΔE|/Nt {:.1e}", max_drift(&curve.ensemble)));
+            if let Some(curve) = self.session.fresh_current() {
+                if curve.params.kappa > 0.0 {
+                    ui.label("· energy not conserved (κ > 0)")
+                        .on_hover_text("With photon loss the energy changes physically; its drift says nothing about dt.");
+                } else {
+                    ui.label(format!("· max |ΔE|/Nt {:.1e}", max_drift(&curve.ensemble)));
+                }
             }
-            if let Some(family) = self.family.running.map(|(_, v)| v) {
+            if let Some((signal, noise)) = self.session.late_signal() {
+                ui.label(format!("· late sx {signal:.1e} ± {noise:.1e}"))
+                    .on_hover_text(
+                        "Mean |sx| over the last quarter of the times, and its standard error. \
+                         An error bar as large as the signal means sx is consistent with 0 there.",
+                    );
+            }
+            if let Some((k, n, parameter, value)) = self.session.family_progress() {
                 ui.label(format!(
-                    "· family {} = {family}",
-                    self.family.parameter.label()
+                    "· family member {k}/{n}: {}",
+                    parameter.member_label(value)
                 ));
             }
-            for warning in self.warnings() {
+            for warning in self.session.warnings() {
                 ui.label(RichText::new(format!("! {warning}")).color(ui.visuals().warn_fg_color));
             }
         });
     }
 
-    /// Warnings about the current curve: energy drift (dt too large) and error bars larger than
-    /// the late-time signal, plus why the last run failed, if it did.
+    /// Warnings about the current curve and why the last run failed, if it did.
     pub fn warnings(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        if let Some(msg) = &self.run_message {
-            out.push(msg.clone());
-        }
-        let Some(curve) = self.current.as_ref().filter(|_| !self.current_is_stale) else {
-            return out;
-        };
-        let e = &curve.ensemble;
-        let drift = max_drift(e);
-        if drift > DRIFT_WARNING {
-            out.push(format!(
-                "energy drift {drift:.1e} > {DRIFT_WARNING:.0e}: dt is too large, lower it"
-            ));
-        }
-        // Late-time signal against its error bar (last quarter of the grid).
-        let n = e.t.len();
-        let tail = n - n / 4;
-        let mean = &e.mean_of(Observable::Sx)[tail..];
-        let err = &e.stderr_of(Observable::Sx)[tail..];
-        let k = mean.len().max(1) as f64;
-        let signal = mean.iter().map(|v| v.abs()).sum::<f64>() / k;
-        let noise = err.iter().filter(|v| v.is_finite()).sum::<f64>() / k;
-        if noise > signal {
-            out.push(format!(
-                "late-time sx ({signal:.2e}) is below its error bar ({noise:.2e}): add trajectories or realizations"
-            ));
-        }
-        out
+        self.session.warnings()
     }
-}
-
-/// Largest |energy drift per particle| over the output times.
-fn max_drift(e: &Ensemble) -> f64 {
-    e.mean_of(Observable::EnergyDrift)
-        .iter()
-        .fold(0.0f64, |m, v| m.max(v.abs()))
 }
 
 /// egui's default fonts, with Hack as a fallback of the proportional family: it has the

@@ -5,18 +5,22 @@ mod controls;
 mod curves;
 mod explorer;
 mod files;
-mod jobs;
 mod plots;
 mod settings;
-mod worker;
 
-pub use curves::{Curve, MAX_PINS, Pin, Pins, Series, params_label, series};
-pub use explorer::{DEBOUNCE_SECONDS, DRIFT_WARNING, Explorer, ExplorerOptions};
+pub use controls::TypedError;
+pub use curves::{PlotCache, Series, color32, series};
+pub use explorer::{
+    CONFIRM_SECONDS, DEBOUNCE_SECONDS, Explorer, ExplorerOptions, PendingStart, WORKER_NICE,
+};
 pub use files::{FileAction, FileRequest, Files, MAX_RECENT};
-pub use jobs::{JobRecord, JobStatus, RateEstimate, flops_per_trajectory_step};
-pub use plots::{decade_spacer, log_tick_label, power_of_ten};
+pub use plots::{Y_AXIS_WIDTH, decade_spacer, log_tick_label, power_of_ten};
 pub use settings::{AxisMode, DisplaySettings, STORAGE_KEY, SavedState};
-pub use worker::{RESULT_CAPACITY, Waker, Worker, WorkerError, WorkerMsg};
+// The worker and the session are egui-free and live in `sim`; re-exported for the app's users.
+pub use crate::sim::{
+    DRIFT_WARNING, JobRecord, JobStatus, MAX_PINS, RESULT_CAPACITY, Waker, Worker, WorkerError,
+    WorkerMsg,
+};
 
 /// The app icon (also in `assets/icon.png`).
 pub const ICON_PNG: &[u8] = include_bytes!("../../assets/icon.png");

@@ -4,28 +4,44 @@
 //! egui_plot has no log axis: log axes plot log10 of the value, and [`decade_spacer`] and
 //! [`log_tick_label`] put the grid and the tick labels at powers of ten.
 
-use super::curves::Curve;
+use super::curves::Series;
 use super::settings::DisplaySettings;
+use crate::io::linear_tick_label;
 use crate::physics::{Observable, Params, t_h, t_omega_bounds};
 use egui::{Color32, Id, Ui};
 use egui_plot::{
-    FilledArea, GridInput, GridMark, HoverPosition, Legend, Line, Plot, PlotPoint, Span, VLine,
+    FilledArea, GridInput, GridMark, HoverPosition, Line, Plot, PlotPoint, Span, VLine,
 };
 use std::ops::RangeInclusive;
 
-/// A curve to draw and whether it is a leftover of an older run (drawn faded).
+/// Width kept for every plot's value axis, so the time axes of stacked plots line up.
+pub const Y_AXIS_WIDTH: f32 = 64.0;
+
+/// A curve to draw: its legend label, color, prepared points (per observable) and whether it is
+/// a leftover of an older run (drawn faded) or the running curve (drawn thicker).
 pub struct Shown<'a> {
-    pub curve: &'a Curve,
+    pub label: &'a str,
+    pub color: Color32,
+    pub series: [Option<&'a Series>; crate::physics::N_OBS],
     pub faded: bool,
+    pub current: bool,
 }
 
 /// Grid marks for an axis that shows log10 of the data: decades, and 2..9 within them when few
-/// decades are visible. Below one visible decade it falls back to an even spacing.
+/// decades are visible; below one visible decade, an even spacing. Every mark lies inside the
+/// visible range, so no tick label is drawn outside the data area.
 pub fn decade_spacer(input: GridInput) -> Vec<GridMark> {
     let (lo, hi) = input.bounds;
     if !(lo.is_finite() && hi.is_finite()) || hi <= lo {
         return Vec::new();
     }
+    let mut marks = decade_marks(input);
+    marks.retain(|m| m.value >= lo && m.value <= hi);
+    marks
+}
+
+fn decade_marks(input: GridInput) -> Vec<GridMark> {
+    let (lo, hi) = input.bounds;
     let span = hi - lo;
     if span < 1.0 {
         return (egui_plot::log_grid_spacer(10))(input);
@@ -89,12 +105,18 @@ fn unlog(v: f64, log: bool) -> f64 {
     if log { 10f64.powf(v) } else { v }
 }
 
+/// Tick label of a linear value axis: as many digits as the tick spacing needs (tiny drifts
+/// read `2.0e-5`, not `0`).
+fn linear_label(mark: GridMark, _range: &RangeInclusive<f64>) -> String {
+    linear_tick_label(mark.value, mark.step_size)
+}
+
 /// Draw every enabled plot, stacked, sharing the time axis.
 pub fn plots_ui(
     ui: &mut Ui,
     curves: &[Shown<'_>],
     display: &DisplaySettings,
-    markers: Option<&Params>,
+    markers: Option<(&Params, &[f64])>,
 ) {
     let panels = display.panels();
     if panels.is_empty() {
@@ -116,7 +138,7 @@ fn observable_plot(
     title: &str,
     curves: &[Shown<'_>],
     display: &DisplaySettings,
-    markers: Option<&Params>,
+    markers: Option<(&Params, &[f64])>,
     height: f32,
 ) {
     let axis = display.axis;
@@ -135,7 +157,9 @@ fn observable_plot(
     };
     let mut plot = Plot::new(("plot", obs as usize))
         .height(height)
-        .legend(Legend::default().position(egui_plot::Corner::RightTop))
+        .y_axis_min_width(Y_AXIS_WIDTH)
+        // The wheel zooms (below) instead of panning; drag pans, double-click resets.
+        .allow_scroll(false)
         .link_axis(Id::unique("spinboson-time-axis"), [true, false])
         .link_cursor(Id::unique("spinboson-time-axis"), [true, false])
         .x_axis_label(if log_x { "t (log)" } else { "t" })
@@ -162,19 +186,23 @@ fn observable_plot(
         plot = plot
             .y_grid_spacer(decade_spacer)
             .y_axis_formatter(log_tick_label);
+    } else {
+        plot = plot.y_axis_formatter(linear_label);
     }
-    let marker_items = markers.filter(|_| display.show_timescales).and_then(|p| {
-        let curve = curves.first()?.curve;
-        let t_last = *curve.ensemble.t.last()?;
-        let t_first = curve
-            .ensemble
-            .t
-            .iter()
-            .copied()
-            .find(|&t| t > 0.0 || !log_x)?;
-        Some(timescale_markers(p, log_x, t_first, t_last))
-    });
+    let marker_items = markers
+        .filter(|_| display.show_timescales)
+        .and_then(|(p, t)| {
+            let t_last = *t.last()?;
+            let t_first = t.iter().copied().find(|&t| t > 0.0 || !log_x)?;
+            Some(timescale_markers(p, log_x, t_first, t_last))
+        });
     let response = plot.show(ui, |plot_ui| {
+        // The wheel zooms around the pointer, as in most plotting tools.
+        let scroll = plot_ui.ctx().input(|i| i.smooth_scroll_delta);
+        if plot_ui.response().contains_pointer() && scroll.y != 0.0 {
+            let factor = (scroll.y / 200.0).exp();
+            plot_ui.zoom_bounds_around_hovered(egui::Vec2::splat(factor));
+        }
         if let Some(m) = &marker_items {
             if let Some(band) = m.band.clone() {
                 plot_ui.span(
@@ -193,20 +221,25 @@ fn observable_plot(
         }
         // Pinned curves under the current one: draw in reverse order.
         for shown in curves.iter().rev() {
-            let c = shown.curve;
             let alpha = if shown.faded { 0.35 } else { 1.0 };
-            let color = c.color.gamma_multiply(alpha);
-            let Some(s) = c.series(axis, obs) else {
-                continue; // not prepared for this axis mode (the caller prepares every curve)
+            let color = shown.color.gamma_multiply(alpha);
+            let Some(s) = shown.series[obs as usize] else {
+                continue;
             };
             if display.show_error_bands && !s.band_x.is_empty() {
                 plot_ui.add(
-                    FilledArea::new(&c.label, &s.band_x, &s.band_lo, &s.band_hi)
+                    FilledArea::new(shown.label, &s.band_x, &s.band_lo, &s.band_hi)
                         .fill_color(color.gamma_multiply(0.25))
+                        .stroke(egui::Stroke::NONE)
                         .allow_hover(false),
                 );
             }
-            plot_ui.line(Line::new(&c.label, &s.line[..]).color(color).width(1.8));
+            let width = if shown.current { 2.4 } else { 1.8 };
+            plot_ui.line(
+                Line::new(shown.label, &s.line[..])
+                    .color(color)
+                    .width(width),
+            );
         }
         marker_items
             .as_ref()
@@ -283,6 +316,34 @@ mod tests {
     }
 
     #[test]
+    fn log_tick_labels_stay_inside_the_visible_range() {
+        // Ranges like the ones that showed stray labels (10⁰ under 10⁻⁵, 10⁻⁶ above the top).
+        for &(lo, hi) in &[
+            (-5.3, -0.2),
+            (-6.4, -1.1),
+            (-2.05, 0.02),
+            (-0.4, 0.3),
+            (-12.0, 3.0),
+            (0.17, 0.93),
+        ] {
+            let range = lo..=hi;
+            let marks = decade_spacer(GridInput {
+                bounds: (lo, hi),
+                base_step_size: (hi - lo) / 100.0,
+            });
+            assert!(!marks.is_empty(), "{lo}..{hi}");
+            for m in marks {
+                let label = log_tick_label(m, &range);
+                assert!(
+                    label.is_empty() || (m.value >= lo && m.value <= hi),
+                    "label {label} at {} outside {lo}..{hi}",
+                    m.value
+                );
+            }
+        }
+    }
+
+    #[test]
     fn decade_marks_cover_the_range() {
         let input = GridInput {
             bounds: (-2.3, 2.1),
@@ -294,7 +355,7 @@ mod tests {
             .filter(|m| m.step_size == 1.0)
             .map(|m| m.value)
             .collect();
-        assert_eq!(decades, vec![-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0]);
+        assert_eq!(decades, vec![-2.0, -1.0, 0.0, 1.0, 2.0]);
         assert!(marks.iter().any(|m| (m.value - 2f64.log10()).abs() < 1e-12));
         let label = log_tick_label(
             GridMark {

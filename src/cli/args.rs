@@ -5,10 +5,17 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 /// Far-from-equilibrium dynamics of disordered spin-boson systems (DTWA + TWA).
-///
-/// With no subcommand, opens the desktop explorer (when built with the `gui` feature).
 #[derive(Debug, Parser)]
-#[command(name = "spinboson", version, about, long_about = None)]
+#[command(
+    name = "spinboson",
+    version,
+    about = "Far-from-equilibrium dynamics of disordered spin-boson systems (DTWA + TWA).\n\
+             Run without a command to open the desktop explorer (spinboson, or cargo run --release).",
+    long_about = None,
+    after_help = "Presets: every --preset takes a file (RON) or a built-in name: default, fig2_left, \
+                  fig2_center, fig2_right, fig3_center, fig3_right, photon_loss, composite_quench, \
+                  adiabatic_vs_full."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -38,8 +45,9 @@ pub enum PresetCommand {
 #[derive(Debug, Args)]
 #[command(allow_negative_numbers = true)]
 pub struct FigureArgs {
-    /// The preset to run (RON); its family gives the curves, its display settings the axes.
-    #[arg(long, value_name = "FILE.ron")]
+    /// The preset to run: a file (RON) or a built-in name; its family gives the curves, its
+    /// display settings the axes.
+    #[arg(long, value_name = "FILE.ron|NAME", help = preset_help("The preset to run; its family gives the curves, its display settings the axes."))]
     pub preset: PathBuf,
     /// The figure: `.svg` or `.png`, written atomically.
     #[arg(long, value_name = "FILE.svg|FILE.png")]
@@ -53,8 +61,28 @@ pub struct FigureArgs {
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
+    /// Start even when the runs are estimated to take longer than 10 minutes.
+    #[arg(long)]
+    pub yes: bool,
     #[command(flatten)]
     pub overrides: ParamOverrides,
+}
+
+/// Help of a `--preset` flag: what it does, then the built-in names.
+fn preset_help(what: &str) -> String {
+    format!(
+        "{what} A file (RON) or a built-in preset: {}",
+        crate::io::BUILTIN_NAMES
+    )
+}
+
+/// Help text with the default value of a parameter.
+fn with_default(what: &str, default: impl std::fmt::Display) -> String {
+    format!("{what} [default: {default}]")
+}
+
+fn defaults() -> Params {
+    Params::default()
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -79,8 +107,8 @@ impl From<AxisArg> for crate::io::AxisMode {
 #[derive(Debug, Args)]
 #[command(allow_negative_numbers = true)]
 pub struct RunArgs {
-    /// Start from this preset (RON); flags override its fields.
-    #[arg(long, value_name = "FILE.ron")]
+    /// Start from this preset (a file or a built-in name); flags override its fields.
+    #[arg(long, value_name = "FILE.ron|NAME", help = preset_help("Start from this preset; flags override its fields."))]
     pub preset: Option<PathBuf>,
     /// Write the CSV here (atomically) and a JSON sidecar beside it; without it the CSV goes to stdout.
     #[arg(long, value_name = "FILE.csv")]
@@ -88,6 +116,9 @@ pub struct RunArgs {
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
+    /// Start even when the run is estimated to take longer than 10 minutes.
+    #[arg(long)]
+    pub yes: bool,
     #[command(flatten)]
     pub overrides: ParamOverrides,
 }
@@ -139,58 +170,58 @@ fn parse_dt(s: &str) -> Result<DtArg, String> {
 #[derive(Clone, Debug, Default, Args)]
 pub struct ParamOverrides {
     /// Total particles Nt = Ns + Nb.
-    #[arg(long)]
+    #[arg(long, help = with_default("Total particles Nt = Ns + Nb.", defaults().nt))]
     pub nt: Option<usize>,
     /// Frustration alpha = Nb / Ns.
-    #[arg(long)]
+    #[arg(long, help = with_default("Frustration alpha = Nb / Ns.", defaults().alpha))]
     pub alpha: Option<f64>,
     /// Disorder strength sigma (the paper's sigma/sqrt(h) when h = 1).
-    #[arg(long)]
+    #[arg(long, help = with_default("Disorder strength sigma (the paper's sigma/sqrt(h) when h = 1).", defaults().sigma))]
     pub sigma: Option<f64>,
     /// Photon frequency omega.
-    #[arg(long)]
+    #[arg(long, help = with_default("Photon frequency omega (the paper's omega/h when h = 1).", defaults().omega))]
     pub omega: Option<f64>,
     /// Transverse field h.
-    #[arg(long)]
+    #[arg(long, help = with_default("Transverse field h.", defaults().h))]
     pub h: Option<f64>,
     /// Final time.
-    #[arg(long)]
+    #[arg(long, help = with_default("Final time (units of 1/h when h = 1).", defaults().t_max))]
     pub t_max: Option<f64>,
     /// Time step, or `auto` (0.1 / w_max for Strang; see the README).
-    #[arg(long, value_parser = parse_dt, value_name = "DT|auto")]
+    #[arg(long, value_parser = parse_dt, value_name = "DT|auto", help = with_default("Time step, or auto (0.1 / w_max for Strang, 0.25 / w_max for Yoshida4; see the README).", "auto"))]
     pub dt: Option<DtArg>,
     /// Output grid spacing.
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, help = with_default("Output grid spacing.", "log"))]
     pub grid: Option<GridArg>,
     /// Number of output times (including t = 0).
-    #[arg(long)]
+    #[arg(long, help = with_default("Number of output times (including t = 0).", defaults().points))]
     pub points: Option<usize>,
     /// First nonzero time of a log grid.
-    #[arg(long)]
+    #[arg(long, help = with_default("First nonzero time of a log grid.", defaults().t_min))]
     pub t_min: Option<f64>,
     /// Disorder realizations.
-    #[arg(long)]
+    #[arg(long, help = with_default("Disorder realizations (independent coupling matrices).", defaults().realizations))]
     pub realizations: Option<usize>,
     /// Trajectories per realization.
-    #[arg(long)]
+    #[arg(long, help = with_default("Trajectories per realization.", defaults().trajectories_per_realization))]
     pub traj: Option<usize>,
     /// Random seed.
-    #[arg(long)]
+    #[arg(long, help = with_default("Random seed (fixes every random number).", defaults().seed))]
     pub seed: Option<u64>,
     /// Model.
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, help = with_default("Model: the full Eq. 1, or the adiabatic Eq. 3.", "spin-boson"))]
     pub model: Option<ModelArg>,
     /// Adiabatic model: keep the classical self-interaction (j = k) term.
-    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL", help = with_default("Adiabatic model: keep the classical self-interaction (j = k) term.", defaults().self_interaction))]
     pub self_interaction: Option<bool>,
     /// Photon loss rate kappa.
-    #[arg(long)]
+    #[arg(long, help = with_default("Photon loss rate kappa.", defaults().kappa))]
     pub kappa: Option<f64>,
     /// Initial photon displacement: none, paper (2 Ns / sqrt(Nt omega / h)) or a number.
-    #[arg(long, value_parser = parse_displacement, value_name = "none|paper|VALUE")]
+    #[arg(long, value_parser = parse_displacement, value_name = "none|paper|VALUE", help = with_default("Initial photon displacement: none, paper (2 Ns / sqrt(Nt omega / h)) or a number.", "none"))]
     pub displace: Option<Displacement>,
     /// Time integrator.
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, help = with_default("Time integrator.", "strang"))]
     pub integrator: Option<IntegratorArg>,
 }
 

@@ -1,8 +1,11 @@
 //! `spinboson figure` (run a preset's family and draw it) and `spinboson preset validate`.
 
-use super::run::progress_bar;
+use super::run::{check_estimate, progress_bar};
 use super::{CliError, FigureArgs};
-use crate::io::{CurveRecord, FigureCurve, FigureFormat, Preset, write_figure, write_tidy_export};
+use crate::io::check_writable;
+use crate::io::{
+    CURRENT_COLOR, CurveView, FigureFormat, PALETTE, Preset, write_figure, write_tidy_export,
+};
 use crate::physics::Params;
 use crate::sim::{Ensemble, JobRequest, Progress, StopReason, run_job};
 use std::path::{Path, PathBuf};
@@ -11,7 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The preset with the command-line flags applied to its parameters.
 fn resolve_preset(args: &FigureArgs) -> Result<Preset, CliError> {
-    let loaded = Preset::load(&args.preset)?;
+    let loaded = Preset::load_named(&args.preset)?;
     if let Some(warning) = loaded.warning() {
         eprintln!("warning: {}: {warning}", args.preset.display());
     }
@@ -29,6 +32,12 @@ pub fn figure_command(args: &FigureArgs) -> Result<(), CliError> {
     FigureFormat::from_path(&args.out)?; // fail before the runs, not after
     let preset = resolve_preset(args)?;
     let runs: Vec<(String, Params)> = preset.runs()?;
+    check_writable(&args.out).map_err(CliError::Output)?;
+    if let Some(csv) = &args.csv {
+        check_writable(csv).map_err(CliError::Output)?;
+    }
+    let members: Vec<&Params> = runs.iter().map(|(_, p)| p).collect();
+    check_estimate(&members, args.yes)?;
     let cancel = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&cancel);
     ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed))?;
@@ -38,7 +47,7 @@ pub fn figure_command(args: &FigureArgs) -> Result<(), CliError> {
         .sum();
     let bar = progress_bar(total, args.quiet);
     let mut steps_before = 0u64;
-    let mut results: Vec<(String, Params, Ensemble, &'static str)> = Vec::new();
+    let mut results: Vec<(String, Params, Ensemble)> = Vec::new();
     for (k, (label, params)) in runs.iter().enumerate() {
         let offset = steps_before;
         let on_progress = |p: &Progress| {
@@ -59,7 +68,7 @@ pub fn figure_command(args: &FigureArgs) -> Result<(), CliError> {
         steps_before += outcome.steps_done;
         match (outcome.stop, outcome.ensemble) {
             (StopReason::Completed, Some(ensemble)) => {
-                results.push((label.clone(), params.clone(), ensemble, "completed"));
+                results.push((label.clone(), params.clone(), ensemble));
             }
             (stop, _) => {
                 bar.finish_and_clear();
@@ -68,12 +77,21 @@ pub fn figure_command(args: &FigureArgs) -> Result<(), CliError> {
         }
     }
     bar.finish_and_clear();
-    let figure_curves: Vec<FigureCurve<'_>> = results
+    // The explorer's colors: family member k takes PALETTE[k]; a single run the current color.
+    let family = preset.family.is_some();
+    let views: Vec<CurveView<'_>> = results
         .iter()
-        .map(|(label, params, ensemble, _)| FigureCurve {
+        .enumerate()
+        .map(|(k, (label, params, ensemble))| CurveView {
             label,
             params,
             ensemble,
+            stop: Some(StopReason::Completed),
+            color: if family {
+                PALETTE[k % PALETTE.len()]
+            } else {
+                CURRENT_COLOR
+            },
         })
         .collect();
     let title = if preset.description.is_empty() {
@@ -81,18 +99,9 @@ pub fn figure_command(args: &FigureArgs) -> Result<(), CliError> {
     } else {
         preset.name.replace('_', " ")
     };
-    write_figure(&args.out, &figure_curves, &preset.display, &title)?;
+    write_figure(&args.out, &views, &preset.display, &title)?;
     if let Some(csv_path) = &args.csv {
-        let records: Vec<CurveRecord<'_>> = results
-            .iter()
-            .map(|(label, params, ensemble, stop)| CurveRecord {
-                name: label,
-                params,
-                ensemble,
-                stop: Some(stop),
-            })
-            .collect();
-        write_tidy_export(csv_path, &records)?;
+        write_tidy_export(csv_path, &views)?;
     }
     if !args.quiet {
         eprintln!(
@@ -133,7 +142,7 @@ pub fn validate_presets(files: &[PathBuf]) -> Result<(), CliError> {
 }
 
 fn check(path: &Path) -> Result<Option<String>, CliError> {
-    let loaded = Preset::load(path)?;
+    let loaded = Preset::load_named(path)?;
     loaded.preset.validate(path)?;
     Ok(loaded.warning())
 }

@@ -6,7 +6,7 @@ mod run;
 
 pub use args::{AxisArg, Cli, Command, FigureArgs, ParamOverrides, PresetCommand, RunArgs};
 pub use figure::{figure_command, validate_presets};
-pub use run::run_command;
+pub use run::{CONFIRM_SECONDS, human_seconds, run_command};
 
 use crate::io::{PresetError, WriteError};
 use crate::physics::ParamError;
@@ -21,6 +21,14 @@ pub enum CliError {
     Preset(#[from] PresetError),
     #[error(transparent)]
     Write(#[from] WriteError),
+    /// An output that cannot be written, found before the run.
+    #[error("{0} (checked before the run; nothing was run)")]
+    Output(WriteError),
+    #[error(
+        "the run is estimated to take {} on {threads} threads (above 10 min): pass --yes to start it anyway, or lower t_max, nt or the trajectories",
+        run::human_seconds(*seconds)
+    )]
+    TooLong { seconds: f64, threads: usize },
     #[error("cannot encode the run metadata: {0}")]
     Json(#[from] serde_json::Error),
     #[error("cannot install the Ctrl-C handler: {0}")]
@@ -33,6 +41,8 @@ pub enum CliError {
     Export(#[from] crate::io::ExportError),
     #[error("{0}")]
     Family(#[from] crate::sim::FamilyError),
+    #[error("internal error: {0}")]
+    Internal(String),
     #[error("{count} of {total} preset files are invalid")]
     InvalidPresets { count: usize, total: usize },
 }
@@ -41,6 +51,7 @@ impl From<crate::sim::SimError> for CliError {
     fn from(e: crate::sim::SimError) -> Self {
         match e {
             crate::sim::SimError::Invalid(p) => CliError::Params(p),
+            crate::sim::SimError::Panicked(m) => CliError::Internal(m),
         }
     }
 }
@@ -53,6 +64,8 @@ impl CliError {
             | CliError::Preset(_)
             | CliError::Family(_)
             | CliError::InvalidPresets { .. }
+            | CliError::Output(_)
+            | CliError::TooLong { .. }
             | CliError::Figure(crate::io::FigureError::Format(_)) => 2,
             _ => 1,
         }

@@ -1,9 +1,9 @@
 //! `spinboson run`: one parameter set, with a progress bar, Ctrl-C and safe output files.
 
 use super::{CliError, RunArgs};
-use crate::io::{Preset, RunMetadata, run_csv, write_atomic};
+use crate::io::{Preset, RunMetadata, check_writable, run_csv, write_atomic};
 use crate::physics::Params;
-use crate::sim::{JobRequest, Progress, StopReason, run_job};
+use crate::sim::{CostModel, JobRequest, Progress, StopReason, run_job};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::Write as _;
 use std::sync::Arc;
@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 pub fn resolve_params(args: &RunArgs) -> Result<Params, CliError> {
     let base = match &args.preset {
         Some(path) => {
-            let loaded = Preset::load(path)?;
+            let loaded = Preset::load_named(path)?;
             if let Some(warning) = loaded.warning() {
                 eprintln!("warning: {}: {warning}", path.display());
             }
@@ -25,6 +25,22 @@ pub fn resolve_params(args: &RunArgs) -> Result<Params, CliError> {
     let params = args.overrides.apply(&base);
     params.validate()?;
     Ok(params)
+}
+
+/// Runs estimated above this many seconds need `--yes`.
+pub const CONFIRM_SECONDS: f64 = 600.0;
+
+/// The estimated wall time of `runs` on this process's thread pool (the explorer's cost model,
+/// at its built-in rate for this project's machine), refused above [`CONFIRM_SECONDS`] unless
+/// `yes`. Returns the estimate.
+pub(super) fn check_estimate(runs: &[&Params], yes: bool) -> Result<f64, CliError> {
+    let threads = rayon::current_num_threads();
+    let model = CostModel::default();
+    let seconds: f64 = runs.iter().map(|p| model.seconds(p, threads)).sum();
+    if seconds > CONFIRM_SECONDS && !yes {
+        return Err(CliError::TooLong { seconds, threads });
+    }
+    Ok(seconds)
 }
 
 /// A progress bar over `total` trajectory-steps on stderr (hidden with `quiet`).
@@ -45,15 +61,21 @@ pub(super) fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
 /// and still writes what finished, marked cancelled, then reports [`CliError::Stopped`].
 pub fn run_command(args: &RunArgs) -> Result<(), CliError> {
     let params = resolve_params(args)?;
+    if let Some(path) = &args.out {
+        check_writable(path).map_err(CliError::Output)?;
+        check_writable(&path.with_extension("json")).map_err(CliError::Output)?;
+    }
+    let estimate = check_estimate(&[&params], args.yes)?;
     let cancel = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&cancel);
     ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed))?;
     let total = params.steps_per_trajectory() * params.n_trajectories() as u64;
     let bar = progress_bar(total, args.quiet);
+    let estimate = human_seconds(estimate);
     let on_progress = |p: &Progress| {
         bar.set_position(p.steps_done);
         bar.set_message(format!(
-            "{}/{} trajectories",
+            "{}/{} trajectories (estimated {estimate})",
             p.trajectories_done, p.trajectories_total
         ));
     };
@@ -92,5 +114,22 @@ pub fn run_command(args: &RunArgs) -> Result<(), CliError> {
     match outcome.stop {
         StopReason::Completed => Ok(()),
         stop => Err(CliError::Stopped(stop)),
+    }
+}
+
+/// `1.2 s`, `3 min 20 s`, `1 h 05 min`.
+pub fn human_seconds(secs: f64) -> String {
+    if !secs.is_finite() {
+        "?".into()
+    } else if secs < 60.0 {
+        format!("{secs:.1} s")
+    } else if secs < 3600.0 {
+        format!("{} min {:02} s", (secs / 60.0) as u64, (secs % 60.0) as u64)
+    } else {
+        format!(
+            "{} h {:02} min",
+            (secs / 3600.0) as u64,
+            ((secs % 3600.0) / 60.0) as u64
+        )
     }
 }

@@ -21,9 +21,37 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), WriteError> {
         path: path.to_path_buf(),
         source,
     };
-    let mut tmp = tempfile::NamedTempFile::new_in(temp_dir_for(path)).map_err(err)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(temp_dir_for(path))
+        .map_err(|e| err(without_temp_path(e)))?;
     tmp.write_all(contents).map_err(err)?;
     persist(tmp, path)
+}
+
+/// The error without the temporary file's name that `tempfile` adds to it: the user gave
+/// `path`, and a message naming `.tmp6R5Ots` beside it only confuses.
+pub(crate) fn without_temp_path(e: std::io::Error) -> std::io::Error {
+    match e.raw_os_error() {
+        Some(code) => std::io::Error::from_raw_os_error(code),
+        None => std::io::Error::from(e.kind()),
+    }
+}
+
+/// Check, before long work, that `path` can be written: its directory exists and takes a new
+/// file, and `path` is not a directory. Nothing is left behind.
+pub fn check_writable(path: &Path) -> Result<(), WriteError> {
+    let err = |source| WriteError {
+        path: path.to_path_buf(),
+        source,
+    };
+    if path.is_dir() {
+        return Err(err(std::io::Error::new(
+            std::io::ErrorKind::IsADirectory,
+            "it is a directory",
+        )));
+    }
+    tempfile::NamedTempFile::new_in(temp_dir_for(path))
+        .map(drop)
+        .map_err(|e| err(without_temp_path(e)))
 }
 
 /// The directory a temporary file for `path` goes in (the same one, so the rename is atomic).
@@ -57,6 +85,25 @@ pub(crate) fn persist(tmp: tempfile::NamedTempFile, path: &Path) -> Result<(), W
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unwritable_paths_are_found_before_work_and_named_as_given() {
+        let e = check_writable(Path::new("/nonexistent/x.csv")).unwrap_err();
+        let text = e.to_string();
+        assert!(
+            text.starts_with("cannot write /nonexistent/x.csv:"),
+            "{text}"
+        );
+        assert!(!text.contains(".tmp"), "{text}");
+        let e = write_atomic(Path::new("/nonexistent/x.csv"), b"x").unwrap_err();
+        assert!(!e.to_string().contains(".tmp"), "{e}");
+        let dir = tempfile::tempdir().expect("tempdir");
+        assert!(check_writable(dir.path()).is_err());
+        let ok = dir.path().join("y.csv");
+        check_writable(&ok).expect("writable");
+        assert!(!ok.exists());
+        assert_eq!(std::fs::read_dir(dir.path()).expect("list").count(), 0);
+    }
 
     #[test]
     fn replaces_content_and_keeps_old_file_on_failure() {

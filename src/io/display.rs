@@ -88,6 +88,33 @@ impl DisplaySettings {
     }
 }
 
+/// Tick label of a linear axis whose ticks are about `step` apart: as many decimals as the step
+/// needs, scientific notation for very small or very large values, and never `-0`.
+///
+/// ```
+/// use spinboson::io::linear_tick_label;
+/// assert_eq!(linear_tick_label(-1e-17, 0.1), "0");
+/// assert_eq!(linear_tick_label(0.25, 0.05), "0.25");
+/// assert_eq!(linear_tick_label(2e-5, 1e-5), "2.0e-5");
+/// ```
+pub fn linear_tick_label(v: f64, step: f64) -> String {
+    if v.abs() < step.abs() * 1e-6 {
+        return "0".into();
+    }
+    let magnitude = v.abs().max(step.abs());
+    if !(1e-3..1e5).contains(&magnitude) {
+        return format!("{v:.1e}");
+    }
+    let decimals = (-(step.abs().log10().floor()) + 1.0).clamp(0.0, 8.0) as usize;
+    let s = format!("{v:.decimals$}");
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    };
+    if s == "-0" { "0".into() } else { s }
+}
+
 /// A mean and its error band, transformed for an axis mode.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AxisSeries {

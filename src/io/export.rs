@@ -1,7 +1,8 @@
 //! CSV and JSON output of a run.
 
+use super::palette::CurveView;
 use crate::physics::{Observable, Params};
-use crate::sim::{Ensemble, ErrorBasis, JobOutcome};
+use crate::sim::{Ensemble, ErrorBasis, JobOutcome, StopReason};
 use serde::Serialize;
 use std::fmt::Write as _;
 
@@ -70,16 +71,6 @@ impl RunMetadata {
     }
 }
 
-/// One curve of a tidy export: its name (legend label), parameters and averages.
-#[derive(Clone, Copy, Debug)]
-pub struct CurveRecord<'a> {
-    pub name: &'a str,
-    pub params: &'a Params,
-    pub ensemble: &'a Ensemble,
-    /// Why its run stopped (`completed`, `cancelled`, ...), or `None` while it is still running.
-    pub stop: Option<&'static str>,
-}
-
 /// The columns of [`tidy_csv`], in order.
 pub const TIDY_CSV_COLUMNS: [&str; 19] = [
     "curve",
@@ -105,7 +96,7 @@ pub const TIDY_CSV_COLUMNS: [&str; 19] = [
 
 /// Every curve in one long ("tidy") table: a row per curve and output time, the curve's
 /// parameters repeated on each row, ready for `pandas.read_csv(...).groupby("curve")`.
-pub fn tidy_csv(curves: &[CurveRecord<'_>]) -> Result<String, csv::Error> {
+pub fn tidy_csv(curves: &[CurveView<'_>]) -> Result<String, csv::Error> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(TIDY_CSV_COLUMNS)?;
     for c in curves {
@@ -115,7 +106,7 @@ pub fn tidy_csv(curves: &[CurveRecord<'_>]) -> Result<String, csv::Error> {
             crate::physics::Model::Adiabatic => "adiabatic",
         };
         let fixed = [
-            c.name.to_string(),
+            c.label.to_string(),
             p.nt.to_string(),
             p.alpha.to_string(),
             p.sigma.to_string(),
@@ -155,7 +146,10 @@ pub struct CurveMetadata {
     pub trajectories_completed: usize,
     pub error_basis: ErrorBasis,
     pub error_units: usize,
+    /// `completed`, `cancelled` or `diverged`; absent for a curve still running.
     pub stop_reason: Option<&'static str>,
+    /// The curve's color on screen and in figures (`#rrggbb`).
+    pub color: String,
 }
 
 /// The JSON sidecar of a tidy export.
@@ -168,7 +162,7 @@ pub struct ExportMetadata {
 }
 
 impl ExportMetadata {
-    pub fn new(curves: &[CurveRecord<'_>]) -> Self {
+    pub fn new(curves: &[CurveView<'_>]) -> Self {
         Self {
             program: env!("CARGO_PKG_NAME"),
             version: env!("CARGO_PKG_VERSION"),
@@ -176,7 +170,7 @@ impl ExportMetadata {
             curves: curves
                 .iter()
                 .map(|c| CurveMetadata {
-                    curve: c.name.to_string(),
+                    curve: c.label.to_string(),
                     params: c.params.clone(),
                     ns: c.params.ns(),
                     nb: c.params.nb(),
@@ -186,7 +180,8 @@ impl ExportMetadata {
                     trajectories_completed: c.ensemble.trajectories,
                     error_basis: c.ensemble.error_basis,
                     error_units: c.ensemble.units,
-                    stop_reason: c.stop,
+                    stop_reason: c.stop.map(StopReason::name),
+                    color: c.color.hex(),
                 })
                 .collect(),
         }
@@ -208,7 +203,7 @@ pub enum ExportError {
 /// atomically. Returns the sidecar's path.
 pub fn write_tidy_export(
     path: &std::path::Path,
-    curves: &[CurveRecord<'_>],
+    curves: &[CurveView<'_>],
 ) -> Result<std::path::PathBuf, ExportError> {
     super::atomic::write_atomic(path, tidy_csv(curves)?.as_bytes())?;
     let sidecar = path.with_extension("json");

@@ -5,9 +5,9 @@
 //! [`AxisMode::transform`] and the ticks sit on whole decades, labelled with their values.
 
 use super::atomic::{WriteError, persist, temp_dir_for, write_atomic};
-use super::display::{AxisMode, DisplaySettings};
-use crate::physics::{Params, t_h};
-use crate::sim::Ensemble;
+use super::display::{AxisMode, DisplaySettings, linear_tick_label};
+use super::palette::{CurveView, Rgb};
+use crate::physics::t_h;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::path::Path;
@@ -18,25 +18,8 @@ use thiserror::Error;
 pub const FIGURE_WIDTH: u32 = 900;
 pub const PANEL_HEIGHT: u32 = 420;
 
-/// Curve colors: the first curve, then the family members in order (colorblind-safe order).
-pub const CURVE_COLORS: [RGBColor; 8] = [
-    RGBColor(0, 114, 178),
-    RGBColor(213, 94, 0),
-    RGBColor(0, 158, 115),
-    RGBColor(204, 121, 167),
-    RGBColor(86, 180, 233),
-    RGBColor(230, 159, 0),
-    RGBColor(120, 120, 120),
-    RGBColor(0, 0, 0),
-];
-
-/// One curve of a figure.
-#[derive(Clone, Copy, Debug)]
-pub struct FigureCurve<'a> {
-    pub label: &'a str,
-    pub params: &'a Params,
-    pub ensemble: &'a Ensemble,
-}
+/// Width of the legend column to the right of the panels.
+pub const LEGEND_WIDTH: u32 = 270;
 
 /// Output format, chosen by the file extension.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -94,12 +77,12 @@ fn register_font() {
 /// Figure size for `display`.
 pub fn figure_size(display: &DisplaySettings) -> (u32, u32) {
     let n = display.panels().len().max(1) as u32;
-    (FIGURE_WIDTH, PANEL_HEIGHT * n)
+    (FIGURE_WIDTH + LEGEND_WIDTH, PANEL_HEIGHT * n)
 }
 
 /// Render to an SVG string.
 pub fn render_svg(
-    curves: &[FigureCurve<'_>],
+    curves: &[CurveView<'_>],
     display: &DisplaySettings,
     title: &str,
 ) -> Result<String, FigureError> {
@@ -116,7 +99,7 @@ pub fn render_svg(
 /// Render and write to `path` (`.svg` or `.png`) through a temporary file and a rename.
 pub fn write_figure(
     path: &Path,
-    curves: &[FigureCurve<'_>],
+    curves: &[CurveView<'_>],
     display: &DisplaySettings,
     title: &str,
 ) -> Result<(), FigureError> {
@@ -182,7 +165,7 @@ fn axis_range(values: impl Iterator<Item = f64>, log: bool) -> Option<(f64, f64)
 
 fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    curves: &[FigureCurve<'_>],
+    curves: &[CurveView<'_>],
     display: &DisplaySettings,
     title: &str,
 ) -> Result<(), FigureError> {
@@ -192,7 +175,10 @@ fn draw<DB: DrawingBackend>(
         return Err(FigureError::NoData);
     }
     let root = root.titled(title, ("sans-serif", 22)).map_err(draw_err)?;
-    let areas = root.split_evenly((panels.len(), 1));
+    // One legend for all panels, in a column of its own so it never covers the data.
+    let (plots, legend) = root.split_horizontally(FIGURE_WIDTH);
+    draw_legend(&legend, curves)?;
+    let areas = plots.split_evenly((panels.len(), 1));
     let axis = display.axis;
     let mut drew_any = false;
     for ((obs, name), area) in panels.iter().zip(areas.iter()) {
@@ -233,7 +219,7 @@ fn draw<DB: DrawingBackend>(
 #[allow(clippy::too_many_arguments)]
 fn draw_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
-    curves: &[FigureCurve<'_>],
+    curves: &[CurveView<'_>],
     series: &[super::display::AxisSeries],
     axis: AxisMode,
     name: &str,
@@ -268,14 +254,12 @@ fn draw_panel<DB: DrawingBackend>(
             format!("{v}")
         }
     };
+    let y_step = (y1 - y0) / 10.0;
     let y_fmt = |v: &f64| {
         if axis.log_y() {
             decade_label(*v)
         } else {
-            format!("{v:.3}")
-                .trim_end_matches('0')
-                .trim_end_matches('.')
-                .to_string()
+            linear_tick_label(*v, y_step)
         }
     };
     let mut mesh = chart.configure_mesh();
@@ -294,8 +278,8 @@ fn draw_panel<DB: DrawingBackend>(
     }
     mesh.draw().map_err(draw_err)?;
 
-    for (k, (curve, s)) in curves.iter().zip(series).enumerate() {
-        let color = CURVE_COLORS[k % CURVE_COLORS.len()];
+    for (curve, s) in curves.iter().zip(series) {
+        let color = rgb(curve.color);
         if display.show_error_bands && s.x.len() > 1 {
             let polygon: Vec<(f64, f64)> =
                 s.x.iter()
@@ -310,11 +294,7 @@ fn draw_panel<DB: DrawingBackend>(
         let points: Vec<(f64, f64)> = s.x.iter().copied().zip(s.y.iter().copied()).collect();
         chart
             .draw_series(LineSeries::new(points, color.stroke_width(2)))
-            .map_err(draw_err)?
-            .label(curve.label)
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 22, y)], color.stroke_width(2))
-            });
+            .map_err(draw_err)?;
         if display.show_timescales {
             let p = curve.params;
             let th = t_h(p.sigma, p.h, p.alpha);
@@ -331,14 +311,49 @@ fn draw_panel<DB: DrawingBackend>(
             }
         }
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(180, 180, 180))
-        .label_font(("sans-serif", 15))
-        .draw()
+    Ok(())
+}
+
+fn rgb(c: Rgb) -> RGBColor {
+    RGBColor(c.0, c.1, c.2)
+}
+
+/// Split `label` into lines of at most `width` characters at spaces.
+fn wrap(label: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in label.split(' ') {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
+}
+
+/// The legend column: a line sample in each curve's color and its label, in the given order.
+fn draw_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    curves: &[CurveView<'_>],
+) -> Result<(), FigureError> {
+    let font = ("sans-serif", 15).into_font().color(&BLACK);
+    let mut y = 24;
+    for curve in curves {
+        let color = rgb(curve.color);
+        area.draw(&PathElement::new(
+            vec![(8, y + 8), (36, y + 8)],
+            color.stroke_width(3),
+        ))
         .map_err(draw_err)?;
+        for line in wrap(curve.label, 28) {
+            area.draw(&Text::new(line, (44, y), font.clone()))
+                .map_err(draw_err)?;
+            y += 18;
+        }
+        y += 8;
+    }
     Ok(())
 }
 
@@ -353,6 +368,15 @@ mod tests {
         assert_eq!(decade_label(3.0), "1000");
         assert_eq!(decade_label(-5.0), "1e-5");
         assert_eq!(decade_label(0.5), "");
+    }
+
+    #[test]
+    fn linear_labels_never_read_minus_zero() {
+        assert_eq!(linear_tick_label(-0.0001, 0.1), "0");
+        assert_eq!(
+            wrap("omega/h = 3.6 sigma = 2", 13),
+            vec!["omega/h = 3.6", "sigma = 2"]
+        );
     }
 
     #[test]

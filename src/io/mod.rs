@@ -5,16 +5,17 @@ mod atomic;
 mod display;
 mod export;
 mod figure;
+mod palette;
 mod preset;
 
-pub use atomic::{WriteError, write_atomic};
-pub use display::{AxisMode, AxisSeries, DisplaySettings};
+pub use atomic::{WriteError, check_writable, write_atomic};
+pub use display::{AxisMode, AxisSeries, DisplaySettings, linear_tick_label};
 pub use export::{
-    CurveMetadata, CurveRecord, ExportMetadata, RUN_CSV_HEADER, RunMetadata, TIDY_CSV_COLUMNS,
-    run_csv, tidy_csv,
+    CurveMetadata, ExportMetadata, RUN_CSV_HEADER, RunMetadata, TIDY_CSV_COLUMNS, run_csv, tidy_csv,
 };
 pub use export::{ExportError, write_tidy_export};
-pub use figure::{
-    CURVE_COLORS, FigureCurve, FigureError, FigureFormat, figure_size, render_svg, write_figure,
+pub use figure::{FigureError, FigureFormat, figure_size, render_svg, write_figure};
+pub use palette::{CURRENT_COLOR, CurveView, PALETTE, Rgb};
+pub use preset::{
+    BUILTIN_NAMES, BUILTIN_PRESETS, Loaded, PRESET_VERSION, Preset, PresetError, builtin_preset,
 };
-pub use preset::{BUILTIN_PRESETS, Loaded, PRESET_VERSION, Preset, PresetError, builtin_preset};

@@ -53,6 +53,11 @@ impl Default for Preset {
 /// A preset could not be read or describes a run that cannot start.
 #[derive(Debug, Error)]
 pub enum PresetError {
+    #[error(
+        "no preset file {name} and no built-in preset of that name (built-in: {builtin})",
+        builtin = BUILTIN_NAMES
+    )]
+    NotFound { name: String },
     #[error("cannot read preset {path}: {source}")]
     Io {
         path: PathBuf,
@@ -146,6 +151,24 @@ impl Preset {
         Self::parse(&text, path)
     }
 
+    /// A preset file, or, where no file of that name exists, a built-in preset by name
+    /// (`fig2_center`, with or without `.ron`). Every command that takes a preset takes both.
+    pub fn load_named(name_or_path: &Path) -> Result<Loaded, PresetError> {
+        if name_or_path.is_file() {
+            return Self::load(name_or_path);
+        }
+        let text = name_or_path.to_string_lossy();
+        let stem = text.strip_suffix(".ron").unwrap_or(&text);
+        let builtin = BUILTIN_PRESETS.iter().find(|(name, _)| *name == stem);
+        match builtin {
+            Some((name, ron)) => Self::parse(ron, Path::new(&format!("presets/{name}.ron"))),
+            None if name_or_path.exists() => Self::load(name_or_path),
+            None => Err(PresetError::NotFound {
+                name: text.into_owned(),
+            }),
+        }
+    }
+
     /// Check that the preset can run: a known version, valid parameters, a valid family.
     pub fn validate(&self, path: &Path) -> Result<(), PresetError> {
         if self.version > PRESET_VERSION {
@@ -171,16 +194,22 @@ impl Preset {
         Ok(())
     }
 
-    /// Pretty RON text of this preset.
+    /// Pretty RON text of this preset. ron writes the enum variant `Displacement::None` as the
+    /// raw identifier `r#None` (so it cannot be mistaken for `Option::None`); presets document
+    /// and read the plain `None`, which parses to the same value, so that is what is written.
     pub fn to_ron(&self) -> Result<String, ron::Error> {
         let config = ron::ser::PrettyConfig::default().struct_names(false);
-        ron::ser::to_string_pretty(self, config)
+        let text = ron::ser::to_string_pretty(self, config)?;
+        Ok(text.replace("displacement: r#None", "displacement: None"))
     }
 
     /// The parameters of every run: one per family value, or just `params`.
     pub fn runs(&self) -> Result<Vec<(String, Params)>, FamilyError> {
         match &self.family {
-            None => Ok(vec![(self.name.clone(), self.params.clone())]),
+            None => Ok(vec![(
+                crate::sim::params_label(&self.params),
+                self.params.clone(),
+            )]),
             Some(family) => Ok(family
                 .values
                 .iter()
@@ -190,6 +219,9 @@ impl Preset {
         }
     }
 }
+
+/// The built-in presets' names, for help texts and messages.
+pub const BUILTIN_NAMES: &str = "default, fig2_left, fig2_center, fig2_right, fig3_center, fig3_right, photon_loss, composite_quench, adiabatic_vs_full";
 
 /// The presets in `presets/`, compiled in: `(file stem, RON text)`.
 pub const BUILTIN_PRESETS: [(&str, &str); 9] = [
@@ -245,6 +277,34 @@ mod tests {
         assert_eq!(old.params.nt, 100);
         assert_eq!(old.params.alpha, Params::default().alpha);
         assert_eq!(old.family, None);
+    }
+
+    #[test]
+    fn builtin_names_are_listed_and_load_by_name() {
+        let names: Vec<&str> = BUILTIN_NAMES.split(", ").collect();
+        let stems: Vec<&str> = BUILTIN_PRESETS.iter().map(|(n, _)| *n).collect();
+        assert_eq!(names, stems);
+        for name in names {
+            let loaded = Preset::load_named(Path::new(name)).expect(name);
+            assert_eq!(loaded.preset.name, name);
+        }
+        assert!(Preset::load_named(Path::new("fig2_center.ron")).is_ok());
+        let e = Preset::load_named(Path::new("fig9")).unwrap_err();
+        assert!(
+            e.to_string().contains("built-in: default, fig2_left"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn no_displacement_is_written_as_documented() {
+        let p = Preset::default();
+        assert_eq!(p.params.displacement, Displacement::None);
+        let text = p.to_ron().expect("serialize");
+        assert!(text.contains("displacement: None,"), "{text}");
+        assert!(!text.contains("r#"), "{text}");
+        let loaded = Preset::parse(&text, Path::new("x")).expect("parse");
+        assert_eq!(loaded.preset, p);
     }
 
     #[test]

@@ -335,6 +335,25 @@ impl Params {
         }
     }
 
+    /// Energy scale per particle of the spins' dynamics, `(Ns / Nt) (|h| + rms B_x)`: the Zeeman
+    /// energy plus the typical coupling field (the rms of `X_j` for the full model, of the
+    /// adiabatic field `B_j / 2` for Eq. 3; see [`Params::w_max`]). The energy drift per particle
+    /// is judged against it: at `sigma/sqrt(h) = 5` a drift of `2e-3` is a `1e-3` relative error,
+    /// at `sigma/sqrt(h) = 0.7` a large one.
+    pub fn energy_scale(&self) -> f64 {
+        let nt = self.nt as f64;
+        let (ns, nb) = (self.ns() as f64, self.nb() as f64);
+        let s2 = self.sigma * self.sigma;
+        let field = match self.model {
+            Model::SpinBoson => {
+                let d = self.displacement_amplitude();
+                (nb * s2 * self.omega * (1.0 + 4.0 * d * d) / (2.0 * nt)).sqrt()
+            }
+            Model::Adiabatic => s2 * (nb * ns).sqrt() / nt,
+        };
+        ns / nt * (self.h.abs() + field)
+    }
+
     /// Largest stable step: `STABILITY_PHASE / (max|b_i| w_max)`.
     pub fn dt_max(&self) -> f64 {
         STABILITY_PHASE / (self.integrator.max_stage() * self.w_max())

@@ -47,12 +47,25 @@ impl FamilyParameter {
         }
     }
 
-    /// A member's legend label: `omega/h = 3.6`, or the model's name.
+    /// The symbol in legends, as the paper writes it: `ω/h`, `σ/√h`, `α`, `κ`.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            FamilyParameter::SigmaOverSqrtH => "σ/√h",
+            FamilyParameter::OmegaOverH => "ω/h",
+            FamilyParameter::Alpha => "α",
+            FamilyParameter::Nt => "Nt",
+            FamilyParameter::H => "h",
+            FamilyParameter::Kappa => "κ",
+            FamilyParameter::Model => "model",
+        }
+    }
+
+    /// A member's legend label: `ω/h = 3.6`, or the model's name.
     pub fn member_label(self, value: f64) -> String {
         match self {
             FamilyParameter::Model if value == 0.0 => "spin-boson".into(),
             FamilyParameter::Model => "adiabatic".into(),
-            _ => format!("{} = {value}", self.label()),
+            _ => format!("{} = {value}", self.symbol()),
         }
     }
 

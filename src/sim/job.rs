@@ -92,6 +92,9 @@ pub struct JobOutcome {
 pub enum SimError {
     #[error(transparent)]
     Invalid(#[from] ParamError),
+    /// The simulation code panicked (a bug): the message, for the report.
+    #[error("internal error in the simulation: {0}")]
+    Panicked(String),
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {

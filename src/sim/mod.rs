@@ -1,14 +1,27 @@
 //! Ensembles of trajectories over rayon: deterministic RNG streams, work units, the job runner
-//! with progress, partial results and cancellation.
+//! with progress, partial results and cancellation, the worker thread the explorer runs jobs
+//! on, the explorer's egui-free session state, and the cost model.
 
 mod batch;
+mod cost;
 mod ensemble;
 mod family;
 mod job;
 mod rng;
+mod session;
+mod worker;
 
 pub use batch::{BatchEnd, BatchSpec, BatchSums, batch_specs, run_batch};
+pub use cost::{
+    CostModel, GUESS_RATE, LOSS_WORK, MODE_WORK, OUT_OF_CACHE, SPIN_WORK, STEP_WORK,
+    work_per_trajectory_step,
+};
 pub use ensemble::{Ensemble, ErrorBasis};
 pub use family::{Family, FamilyError, FamilyParameter, MAX_FAMILY};
 pub use job::{JobOutcome, JobRequest, PROGRESS_INTERVAL, Progress, SimError, StopReason, run_job};
 pub use rng::{SimRng, realization_rng, trajectory_rng};
+pub use session::{
+    DRIFT_WARNING, JobRecord, JobStatus, MAX_PINS, Origin, PinError, RunProblem, Session,
+    SessionCurve, SessionError, SessionEvent, max_drift, params_diff, params_label,
+};
+pub use worker::{JobRunner, RESULT_CAPACITY, Waker, Worker, WorkerError, WorkerMsg};

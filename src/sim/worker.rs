@@ -7,7 +7,7 @@
 //! The worker knows nothing of egui: it is handed a waker that the app fills with
 //! `ctx.request_repaint()`.
 
-use crate::sim::{JobOutcome, JobRequest, Progress, SimError, run_job};
+use super::{JobOutcome, JobRequest, Progress, SimError, run_job};
 use crossbeam_channel::{Receiver, Sender, TryRecvError, bounded, unbounded};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -56,6 +56,28 @@ pub enum WorkerError {
 /// Wakes the front end when a message is waiting.
 pub type Waker = Arc<dyn Fn() + Send + Sync>;
 
+/// Runs one job: [`run_job`], or a stand-in in tests.
+pub type JobRunner = Arc<
+    dyn Fn(&JobRequest, &AtomicBool, &(dyn Fn(&Progress) + Sync)) -> Result<JobOutcome, SimError>
+        + Send
+        + Sync,
+>;
+
+/// Lower the calling thread's scheduling priority to `nice` (Linux: the nice value is a
+/// per-thread attribute). Failure only costs responsiveness, so it is ignored.
+fn lower_priority(nice: i32) {
+    #[cfg(target_os = "linux")]
+    if nice != 0 {
+        // SAFETY: gettid and setpriority take plain integers and touch no memory of ours.
+        unsafe {
+            let tid = libc::gettid();
+            libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, nice);
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = nice;
+}
+
 /// Handle to the worker thread. Dropping it cancels the running job and joins the thread.
 pub struct Worker {
     commands: Sender<Command>,
@@ -68,16 +90,34 @@ pub struct Worker {
 impl Worker {
     /// Start the `sim-worker` thread with a pool of `threads` (0: one per core).
     pub fn spawn(threads: usize, waker: Waker) -> Result<Self, WorkerError> {
+        Self::spawn_niced(threads, 0, waker)
+    }
+
+    /// [`Worker::spawn`] with the pool's threads at scheduling priority `nice` (Linux; ignored
+    /// elsewhere): 10 lets the UI thread (and the display server) take a core as soon as they
+    /// need one, while an idle UI leaves the simulation the whole machine.
+    pub fn spawn_niced(threads: usize, nice: i32, waker: Waker) -> Result<Self, WorkerError> {
+        Self::spawn_with(threads, nice, waker, Arc::new(run_job))
+    }
+
+    /// [`Worker::spawn_niced`] with the function that runs a job (tests inject failures here).
+    pub fn spawn_with(
+        threads: usize,
+        nice: i32,
+        waker: Waker,
+        runner: JobRunner,
+    ) -> Result<Self, WorkerError> {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .thread_name(|i| format!("sim-rayon-{i}"))
+            .start_handler(move |_| lower_priority(nice))
             .build()?;
         let threads = pool.current_num_threads();
         let (commands, command_rx) = unbounded();
         let (result_tx, results) = bounded(RESULT_CAPACITY);
         let thread = std::thread::Builder::new()
             .name("sim-worker".into())
-            .spawn(move || worker_loop(&pool, &command_rx, &result_tx, &waker))?;
+            .spawn(move || worker_loop(&pool, &command_rx, &result_tx, &waker, &runner))?;
         Ok(Self {
             commands,
             results,
@@ -160,6 +200,7 @@ fn worker_loop(
     commands: &Receiver<Command>,
     results: &Sender<WorkerMsg>,
     waker: &Waker,
+    runner: &JobRunner,
 ) {
     while let Ok(mut command) = commands.recv() {
         // Only the newest queued command matters; older starts were cancelled by `start`.
@@ -184,9 +225,12 @@ fn worker_loop(
             results.try_send(WorkerMsg::Progress(p.clone())).ok();
             waker();
         };
-        let result = pool
-            .install(|| run_job(&request, &cancel, &on_progress))
-            .map(Box::new);
+        // A panic inside a job is reported as that job's failure; the worker lives on.
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            pool.install(|| runner(&request, &cancel, &on_progress))
+        }))
+        .unwrap_or_else(|payload| Err(SimError::Panicked(panic_message(payload.as_ref()))))
+        .map(Box::new);
         let finished = WorkerMsg::Finished {
             job_id: request.job_id,
             result,
@@ -196,4 +240,13 @@ fn worker_loop(
         }
         waker();
     }
+}
+
+/// The text of a panic payload (`panic!("...")` carries a `&str` or a `String`).
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string())
 }
