@@ -8,7 +8,7 @@ mod job;
 mod rng;
 
 pub use batch::{BatchEnd, BatchSpec, BatchSums, batch_specs, run_batch};
-pub use ensemble::{Ensemble, ErrorBasis};
+pub use ensemble::{Ensemble, ErrorBasis, UnitBasis, UnitCurves};
 pub use family::{Family, FamilyError, FamilyParameter, MAX_FAMILY};
 pub use job::{JobOutcome, JobRequest, PROGRESS_INTERVAL, Progress, SimError, StopReason, run_job};
 pub use rng::{SimRng, realization_rng, trajectory_rng};
