@@ -88,6 +88,14 @@ pub struct RunArgs {
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
+    /// Fit sx(t) to logarithmic, algebraic and exponential laws (jackknife errors, AIC verdict):
+    /// a `fit` object in the JSON sidecar and a table on stdout (stderr without --out).
+    #[arg(long)]
+    pub fit: bool,
+    /// The fit window (implies --fit); default: from t_h to where sx drops into the noise or,
+    /// with fast photons, the lower bound of t_omega.
+    #[arg(long, value_name = "T0:T1", allow_hyphen_values = true, value_parser = super::fit::parse_fit_window)]
+    pub fit_window: Option<super::fit::FitWindowArg>,
     #[command(flatten)]
     pub overrides: ParamOverrides,
 }

@@ -2,10 +2,12 @@
 
 mod args;
 mod figure;
+mod fit;
 mod run;
 
 pub use args::{AxisArg, Cli, Command, FigureArgs, ParamOverrides, PresetCommand, RunArgs};
 pub use figure::{figure_command, validate_presets};
+pub use fit::{FitWindowArg, fit_json, fit_table, parse_fit_window};
 pub use run::run_command;
 
 use crate::io::{PresetError, WriteError};
