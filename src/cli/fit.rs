@@ -112,18 +112,20 @@ pub fn fit_table(report: &FitReport, params: &Params) -> String {
     );
     let _ = writeln!(
         out,
-        "{:<12} {:<22} {:<22} {:>10}",
-        "law", "param 1", "param 2", "AIC"
+        "{:<12} {:<28} {:<28} {:>10} {:>9}",
+        "law", "param 1", "param 2", "AIC", "chi2/dof"
     );
+    let dof = w.n_points.saturating_sub(2).max(1) as f64;
     for f in &report.laws {
         let [p, q] = f.parameter_names();
         let _ = writeln!(
             out,
-            "{:<12} {:<22} {:<22} {:>10.2}",
+            "{:<12} {:<28} {:<28} {:>10.2} {:>9.2}",
             f.law.name(),
             format!("{p} = {:.4} ± {:.4}", f.p, f.p_err),
             format!("{q} = {:.4} ± {:.4}", f.q, f.q_err),
-            f.aic
+            f.aic,
+            f.chi2 / dof
         );
     }
     let verdict = match report.verdict {
