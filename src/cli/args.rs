@@ -39,8 +39,13 @@ pub enum PresetCommand {
 #[command(allow_negative_numbers = true)]
 pub struct FigureArgs {
     /// The preset to run (RON); its family gives the curves, its display settings the axes.
-    #[arg(long, value_name = "FILE.ron")]
-    pub preset: PathBuf,
+    #[arg(long, value_name = "FILE.ron", required_unless_present = "map")]
+    pub preset: Option<PathBuf>,
+    /// Draw the regime map of the paper's Fig. 1 (omega/h by sigma/sqrt(h), at --alpha) or
+    /// Fig. 3 left (alpha by h/omega, at --sigma) instead of running a preset; --sigma,
+    /// --omega and --alpha mark the current point, --t-max places the frozen region.
+    #[arg(long, value_enum, conflicts_with = "preset")]
+    pub map: Option<MapArg>,
     /// The figure: `.svg` or `.png`, written atomically.
     #[arg(long, value_name = "FILE.svg|FILE.png")]
     pub out: PathBuf,
@@ -55,6 +60,12 @@ pub struct FigureArgs {
     pub quiet: bool,
     #[command(flatten)]
     pub overrides: ParamOverrides,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum MapArg {
+    Fig1,
+    Fig3,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]

@@ -3,9 +3,10 @@
 mod args;
 mod figure;
 mod fit;
+mod map;
 mod run;
 
-pub use args::{AxisArg, Cli, Command, FigureArgs, ParamOverrides, PresetCommand, RunArgs};
+pub use args::{AxisArg, Cli, Command, FigureArgs, MapArg, ParamOverrides, PresetCommand, RunArgs};
 pub use figure::{figure_command, validate_presets};
 pub use fit::{FitWindowArg, fit_json, fit_table, parse_fit_window};
 pub use run::run_command;
@@ -35,6 +36,8 @@ pub enum CliError {
     Export(#[from] crate::io::ExportError),
     #[error("{0}")]
     Family(#[from] crate::sim::FamilyError),
+    #[error("{0}")]
+    Usage(&'static str),
     #[error("{count} of {total} preset files are invalid")]
     InvalidPresets { count: usize, total: usize },
 }
@@ -55,6 +58,7 @@ impl CliError {
             | CliError::Preset(_)
             | CliError::Family(_)
             | CliError::InvalidPresets { .. }
+            | CliError::Usage(_)
             | CliError::Figure(crate::io::FigureError::Format(_)) => 2,
             _ => 1,
         }

@@ -5,6 +5,7 @@ mod atomic;
 mod display;
 mod export;
 mod figure;
+mod phase_map;
 mod preset;
 
 pub use atomic::{WriteError, write_atomic};
@@ -17,4 +18,5 @@ pub use export::{ExportError, write_tidy_export};
 pub use figure::{
     CURVE_COLORS, FigureCurve, FigureError, FigureFormat, figure_size, render_svg, write_figure,
 };
+pub use phase_map::{MAP_SIZE, MapKind, MapSpec, regime_color, render_map_svg, write_map};
 pub use preset::{BUILTIN_PRESETS, Loaded, PRESET_VERSION, Preset, PresetError, builtin_preset};
