@@ -233,7 +233,8 @@ fn logistic(x: f64) -> f64 {
 /// Soft membership of each regime, summing to 1, for drawing boundaries as bands: the decision
 /// chain of [`regime`] with each hard step replaced by a logistic of the margin in band units,
 /// `P(side) = 1 / (1 + exp(-margin))` (so 0.27..0.73 inside a band). The weights are in
-/// [`Regime::ALL`] order. [`regime`] is the regime of largest weight up to ties near bands.
+/// [`Regime::ALL`] order. Away from the bands the largest weight is [`regime`]'s answer; inside
+/// them it need not be (the chain multiplies probabilities).
 pub fn regime_weights(
     omega_over_h: f64,
     sigma_over_sqrt_h: f64,
