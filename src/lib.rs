@@ -3,10 +3,12 @@
 //!
 //! - [`physics`]: the model, sampling, the exact splitting integrator, observables, timescales;
 //! - [`sim`]: ensembles over rayon and the job runner used by every front end;
+//! - [`analysis`]: relaxation-law fits with jackknife errors, the local exponent;
 //! - [`io`]: presets, CSV/JSON export and safe file writes;
 //! - [`cli`]: the headless commands;
 //! - `app` (feature `gui`): the desktop explorer.
 
+pub mod analysis;
 #[cfg(feature = "gui")]
 pub mod app;
 pub mod cli;

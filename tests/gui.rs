@@ -55,6 +55,7 @@ fn partial(job_id: u64, sx: f64) -> WorkerMsg {
         trajectories: 8,
         units: 2,
         error_basis: ErrorBasis::Realizations,
+        unit_curves: Default::default(),
     };
     WorkerMsg::Progress(Progress {
         job_id,

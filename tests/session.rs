@@ -35,6 +35,7 @@ fn ensemble(sx: f64, trajectories: usize) -> Ensemble {
         trajectories,
         units: 2,
         error_basis: ErrorBasis::Realizations,
+        unit_curves: Default::default(),
     }
 }
 

@@ -47,8 +47,13 @@ pub enum PresetCommand {
 pub struct FigureArgs {
     /// The preset to run: a file (RON) or a built-in name; its family gives the curves, its
     /// display settings the axes.
-    #[arg(long, value_name = "FILE.ron|NAME", help = preset_help("The preset to run; its family gives the curves, its display settings the axes."))]
-    pub preset: PathBuf,
+    #[arg(long, value_name = "FILE.ron|NAME", required_unless_present = "map", help = preset_help("The preset to run; its family gives the curves, its display settings the axes."))]
+    pub preset: Option<PathBuf>,
+    /// Draw the regime map of the paper's Fig. 1 (omega/h by sigma/sqrt(h), at --alpha) or
+    /// Fig. 3 left (alpha by h/omega, at --sigma) instead of running a preset; --sigma,
+    /// --omega and --alpha mark the current point, --t-max places the frozen region.
+    #[arg(long, value_enum, conflicts_with = "preset")]
+    pub map: Option<MapArg>,
     /// The figure: `.svg` or `.png`, written atomically.
     #[arg(long, value_name = "FILE.svg|FILE.png")]
     pub out: PathBuf,
@@ -86,6 +91,12 @@ fn defaults() -> Params {
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum MapArg {
+    Fig1,
+    Fig3,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum AxisArg {
     Linear,
     LogX,
@@ -119,6 +130,14 @@ pub struct RunArgs {
     /// Start even when the run is estimated to take longer than 10 minutes.
     #[arg(long)]
     pub yes: bool,
+    /// Fit sx(t) to logarithmic, algebraic and exponential laws (jackknife errors, AIC verdict):
+    /// a `fit` object in the JSON sidecar and a table on stdout (stderr without --out).
+    #[arg(long)]
+    pub fit: bool,
+    /// The fit window (implies --fit); default: from t_h to where sx drops into the noise or,
+    /// with fast photons, the lower bound of t_omega.
+    #[arg(long, value_name = "T0:T1", allow_hyphen_values = true, value_parser = super::fit::parse_fit_window)]
+    pub fit_window: Option<super::fit::FitWindowArg>,
     #[command(flatten)]
     pub overrides: ParamOverrides,
 }

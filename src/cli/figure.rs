@@ -14,22 +14,28 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The preset with the command-line flags applied to its parameters.
 fn resolve_preset(args: &FigureArgs) -> Result<Preset, CliError> {
-    let loaded = Preset::load_named(&args.preset)?;
+    let path = args.preset.as_ref().ok_or(CliError::Usage(
+        "spinboson figure needs --preset FILE.ron (or --map fig1|fig3)",
+    ))?;
+    let loaded = Preset::load_named(path)?;
     if let Some(warning) = loaded.warning() {
-        eprintln!("warning: {}: {warning}", args.preset.display());
+        eprintln!("warning: {}: {warning}", path.display());
     }
     let mut preset = loaded.preset;
     preset.params = args.overrides.apply(&preset.params);
     if let Some(axis) = args.axis {
         preset.display.axis = axis.into();
     }
-    preset.validate(&args.preset)?;
+    preset.validate(path)?;
     Ok(preset)
 }
 
 /// Run every member of the preset's family in turn, then write the figure (and the CSV).
 pub fn figure_command(args: &FigureArgs) -> Result<(), CliError> {
     FigureFormat::from_path(&args.out)?; // fail before the runs, not after
+    if let Some(kind) = args.map {
+        return super::map::map_command(args, kind);
+    }
     let preset = resolve_preset(args)?;
     let runs: Vec<(String, Params)> = preset.runs()?;
     check_writable(&args.out).map_err(CliError::Output)?;

@@ -2,10 +2,13 @@
 
 mod args;
 mod figure;
+mod fit;
+mod map;
 mod run;
 
-pub use args::{AxisArg, Cli, Command, FigureArgs, ParamOverrides, PresetCommand, RunArgs};
+pub use args::{AxisArg, Cli, Command, FigureArgs, MapArg, ParamOverrides, PresetCommand, RunArgs};
 pub use figure::{figure_command, validate_presets};
+pub use fit::{FitWindowArg, fit_json, fit_table, parse_fit_window};
 pub use run::{CONFIRM_SECONDS, human_seconds, run_command};
 
 use crate::io::{PresetError, WriteError};
@@ -43,6 +46,8 @@ pub enum CliError {
     Family(#[from] crate::sim::FamilyError),
     #[error("internal error: {0}")]
     Internal(String),
+    #[error("{0}")]
+    Usage(&'static str),
     #[error("{count} of {total} preset files are invalid")]
     InvalidPresets { count: usize, total: usize },
 }
@@ -66,6 +71,7 @@ impl CliError {
             | CliError::InvalidPresets { .. }
             | CliError::Output(_)
             | CliError::TooLong { .. }
+            | CliError::Usage(_)
             | CliError::Figure(crate::io::FigureError::Format(_)) => 2,
             _ => 1,
         }

@@ -86,15 +86,31 @@ pub fn run_command(args: &RunArgs) -> Result<(), CliError> {
     let outcome = run_job(&request, &cancel, &on_progress)?;
     bar.finish_and_clear();
     let csv = run_csv(outcome.ensemble.as_ref());
+    let fit = match &outcome.ensemble {
+        Some(e) if args.fit || args.fit_window.is_some() => {
+            Some(super::fit::fit_run(e, &params, args.fit_window))
+        }
+        _ => None,
+    };
     match &args.out {
         Some(path) => {
             write_atomic(path, csv.as_bytes())?;
-            let meta = serde_json::to_string_pretty(&RunMetadata::new(&params, &outcome))?;
+            let mut meta = serde_json::to_value(RunMetadata::new(&params, &outcome))?;
+            if let (Some(report), Some(object)) = (&fit, meta.as_object_mut()) {
+                object.insert("fit".into(), super::fit::fit_json(report, &params));
+            }
+            let meta = serde_json::to_string_pretty(&meta)?;
             write_atomic(&path.with_extension("json"), meta.as_bytes())?;
+            if let Some(report) = &fit {
+                print!("{}", super::fit::fit_table(report, &params));
+            }
         }
         None => {
             // A closed stdout (e.g. `| head`) is not worth failing the run over.
             std::io::stdout().write_all(csv.as_bytes()).ok();
+            if let Some(report) = &fit {
+                eprint!("{}", super::fit::fit_table(report, &params));
+            }
         }
     }
     let secs = outcome.elapsed.as_secs_f64();

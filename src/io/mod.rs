@@ -6,6 +6,7 @@ mod display;
 mod export;
 mod figure;
 mod palette;
+mod phase_map;
 mod preset;
 
 pub use atomic::{WriteError, check_writable, write_atomic};
@@ -16,6 +17,7 @@ pub use export::{
 pub use export::{ExportError, write_tidy_export};
 pub use figure::{FigureError, FigureFormat, figure_size, render_svg, write_figure};
 pub use palette::{CURRENT_COLOR, CurveView, PALETTE, Rgb};
+pub use phase_map::{MAP_SIZE, MapKind, MapSpec, regime_color, render_map_svg, write_map};
 pub use preset::{
     BUILTIN_NAMES, BUILTIN_PRESETS, Loaded, PRESET_VERSION, Preset, PresetError, builtin_preset,
 };

@@ -5,7 +5,9 @@ mod integrator;
 mod kernels;
 mod observables;
 mod params;
+mod regimes;
 mod sampling;
+mod thermal;
 mod timescales;
 
 pub use couplings::Couplings;
@@ -16,5 +18,13 @@ pub use params::{
     AUTO_DT_STRANG, AUTO_DT_YOSHIDA4, Displacement, GridSpacing, Integrator, MAX_BATCH,
     MEMORY_LIMIT_BYTES, Model, ParamError, Params, STABILITY_PHASE, steps_in,
 };
+pub use regimes::{
+    ALPHA_C_AT_SIGMA_2, ALPHA_C_CLASSICAL, EXPONENTIAL_BAND, FROZEN_BAND, FROZEN_WINDOW_FACTOR,
+    LOGARITHMIC_BAND, PARAMAGNET_BAND, Regime, RegimeMargins, alpha_c, exponential_margin,
+    frozen_margin, logarithmic_margin, paramagnet_margin, regime, regime_margins, regime_weights,
+};
 pub use sampling::{sample_photons, sample_spins};
+pub use thermal::{
+    PhotonStatistics, SpinStatistics, ThermalError, ThermalPrediction, thermal_state, thermal_sz,
+};
 pub use timescales::{photons_active, t_h, t_omega_bounds};

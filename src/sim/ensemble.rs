@@ -31,6 +31,53 @@ pub struct Ensemble {
     /// Number of independent units behind the error bars.
     pub units: usize,
     pub error_basis: ErrorBasis,
+    /// Per-unit mean curves of sx and sz, for resampling (jackknife) by [`crate::analysis`].
+    pub unit_curves: UnitCurves,
+}
+
+/// What the units of [`UnitCurves`] are.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub enum UnitBasis {
+    /// Disorder realizations (two or more finished): the ensemble mean is their plain average.
+    #[default]
+    Realizations,
+    /// Trajectory batches of a single realization: the ensemble mean is their average weighted
+    /// by trajectory count. Batches are independent given the couplings, so resampling them
+    /// excludes the disorder fluctuation, like [`ErrorBasis::TrajectoriesOfOneRealization`].
+    BatchesOfOneRealization,
+}
+
+/// Mean curves of independent units (realizations, or batches of one realization), in the
+/// order of the reduction. `sx[u][k]` is unit `u`'s mean sx at time `t[k]`; `weights[u]` is its
+/// weight in the ensemble mean (1 per realization, the trajectory count per batch), so that
+/// `sum_u weights[u] sx[u][k] / sum_u weights[u]` is the ensemble mean (up to rounding).
+/// Memory: 2 x units x points numbers.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct UnitCurves {
+    pub basis: UnitBasis,
+    pub weights: Vec<f64>,
+    pub sx: Vec<Vec<f64>>,
+    pub sz: Vec<Vec<f64>>,
+}
+
+impl UnitCurves {
+    /// Number of units.
+    pub fn len(&self) -> usize {
+        self.weights.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.weights.is_empty()
+    }
+
+    /// Unit curves of sx or sz (`None` for the other observables, which are not kept).
+    pub fn of(&self, o: Observable) -> Option<&[Vec<f64>]> {
+        match o {
+            Observable::Sx => Some(&self.sx),
+            Observable::Sz => Some(&self.sz),
+            _ => None,
+        }
+    }
 }
 
 impl Ensemble {
@@ -50,10 +97,28 @@ impl Ensemble {
         realizations: usize,
     ) -> Option<Self> {
         let len = t.len() * N_OBS;
+        let mut batch_units = UnitCurves {
+            basis: UnitBasis::BatchesOfOneRealization,
+            ..UnitCurves::default()
+        };
+        let unit_curve = |sum: &[f64], n: usize, o: Observable| -> Vec<f64> {
+            (0..t.len())
+                .map(|k| sum[k * N_OBS + o as usize] / n as f64)
+                .collect()
+        };
         // Per realization: trajectory count, sums and sums of squares.
         let mut per_real: Vec<(usize, Vec<f64>, Vec<f64>)> = Vec::new();
         per_real.resize_with(realizations, || (0, Vec::new(), Vec::new()));
         for b in batches {
+            if b.n_trajectories > 0 {
+                batch_units.weights.push(b.n_trajectories as f64);
+                batch_units
+                    .sx
+                    .push(unit_curve(&b.sum, b.n_trajectories, Observable::Sx));
+                batch_units
+                    .sz
+                    .push(unit_curve(&b.sum, b.n_trajectories, Observable::Sz));
+            }
             let entry = &mut per_real[b.realization];
             if entry.0 == 0 {
                 entry.1 = vec![0.0; len];
@@ -67,6 +132,22 @@ impl Ensemble {
         let trajectories: usize = filled.iter().map(|e| e.0).sum();
         let mut mean: [Vec<f64>; N_OBS] = std::array::from_fn(|_| vec![0.0; t.len()]);
         let mut stderr: [Vec<f64>; N_OBS] = std::array::from_fn(|_| vec![f64::NAN; t.len()]);
+        let unit_curves = if filled.len() >= 2 {
+            UnitCurves {
+                basis: UnitBasis::Realizations,
+                weights: vec![1.0; filled.len()],
+                sx: filled
+                    .iter()
+                    .map(|e| unit_curve(&e.1, e.0, Observable::Sx))
+                    .collect(),
+                sz: filled
+                    .iter()
+                    .map(|e| unit_curve(&e.1, e.0, Observable::Sz))
+                    .collect(),
+            }
+        } else {
+            batch_units
+        };
         let (units, error_basis) = match filled.as_slice() {
             [] => return None,
             [(n, sum, sum_sq)] => {
@@ -104,6 +185,7 @@ impl Ensemble {
             trajectories,
             units,
             error_basis,
+            unit_curves,
         })
     }
 }
@@ -141,6 +223,24 @@ mod tests {
         assert!((e.stderr[0][0] - 2.0).abs() < 1e-12);
         assert_eq!((e.units, e.trajectories), (2, 6));
         assert_eq!(e.error_basis, ErrorBasis::Realizations);
+        // Unit curves: the two realization means, plain weights.
+        assert_eq!(e.unit_curves.basis, UnitBasis::Realizations);
+        assert_eq!(e.unit_curves.sx, vec![vec![2.0], vec![6.0]]);
+        assert_eq!(e.unit_curves.sz, vec![vec![2.0], vec![6.0]]);
+        assert_eq!(e.unit_curves.weights, vec![1.0, 1.0]);
+    }
+
+    #[test]
+    fn one_realization_has_its_batches_as_units() {
+        let b = [batch(0, &[1.0, 3.0]), batch(0, &[2.0, 4.0, 6.0])];
+        let e = Ensemble::reduce(&[0.0], b.iter(), 1).expect("data");
+        let u = &e.unit_curves;
+        assert_eq!(u.basis, UnitBasis::BatchesOfOneRealization);
+        assert_eq!(u.sx, vec![vec![2.0], vec![4.0]]);
+        assert_eq!(u.weights, vec![2.0, 3.0]);
+        let weighted = (2.0 * 2.0 + 3.0 * 4.0) / 5.0;
+        assert!((weighted - e.mean[0][0]).abs() < 1e-12);
+        assert_eq!(u.of(Observable::NPhoton), None);
     }
 
     #[test]

@@ -16,7 +16,7 @@ pub use cost::{
     CostModel, GUESS_RATE, LOSS_WORK, MODE_WORK, OUT_OF_CACHE, SPIN_WORK, STEP_WORK,
     work_per_trajectory_step,
 };
-pub use ensemble::{Ensemble, ErrorBasis};
+pub use ensemble::{Ensemble, ErrorBasis, UnitBasis, UnitCurves};
 pub use family::{Family, FamilyError, FamilyParameter, MAX_FAMILY};
 pub use job::{JobOutcome, JobRequest, PROGRESS_INTERVAL, Progress, SimError, StopReason, run_job};
 pub use rng::{SimRng, realization_rng, trajectory_rng};

@@ -1,0 +1,303 @@
+//! Regime maps after the paper's Fig. 1 (omega/h by sigma/sqrt(h)) and Fig. 3 left (alpha by
+//! 1/omega), drawn from [`crate::physics::regime_weights`]: each cell's color is the
+//! weight-blended color of the regimes, so boundaries appear as the soft bands they are
+//! (Fig. 1 is a qualitative portrait). Labels sit at the centre of each regime's cells; the
+//! current parameters, when given, are marked with a ring.
+
+use super::atomic::{WriteError, persist, temp_dir_for, write_atomic};
+use super::figure::{FigureError, FigureFormat};
+use crate::physics::{Regime, alpha_c, regime, regime_weights};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use std::path::Path;
+use std::sync::Once;
+
+/// Which map.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MapKind {
+    /// Fig. 1: log10(omega/h) from -1 to 2 by sigma/sqrt(h) from 0 to 10 (so that the frozen
+    /// region of a t_max h = 100 window, sigma/sqrt(h) > 8.4 at alpha = 10, is on the map).
+    Fig1,
+    /// Fig. 3 left: log10(alpha) from -2 to 2 by log10(h/omega) from -2 to 1, at fixed sigma.
+    Fig3,
+}
+
+/// What to draw: the map, the fixed parameters and an optional current point.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MapSpec {
+    pub kind: MapKind,
+    /// alpha for Fig. 1 (the paper's maps are "at large alpha").
+    pub alpha: f64,
+    /// sigma/sqrt(h) for Fig. 3.
+    pub sigma_over_sqrt_h: f64,
+    /// The simulated window, which places the frozen region.
+    pub t_max_times_h: f64,
+    /// `(omega/h, sigma/sqrt(h), alpha)` to mark.
+    pub point: Option<(f64, f64, f64)>,
+}
+
+/// Map size in pixels.
+pub const MAP_SIZE: (u32, u32) = (900, 640);
+/// Cells per axis of the shaded raster (x, y).
+const CELLS: (usize, usize) = (120, 90);
+
+/// Fill color of each regime (colorblind-safe, light).
+pub fn regime_color(r: Regime) -> RGBColor {
+    match r {
+        Regime::Paramagnet => RGBColor(160, 210, 240),
+        Regime::Frozen => RGBColor(200, 200, 200),
+        Regime::Logarithmic => RGBColor(250, 200, 120),
+        Regime::Algebraic => RGBColor(150, 220, 180),
+        Regime::Exponential => RGBColor(230, 170, 210),
+    }
+}
+
+fn draw_err(e: impl std::fmt::Display) -> FigureError {
+    FigureError::Draw(e.to_string())
+}
+
+fn register_font() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // The font is compiled in and known to parse; a failure would only lose the text.
+        plotters::style::register_font(
+            "sans-serif",
+            FontStyle::Normal,
+            epaint_default_fonts::UBUNTU_LIGHT,
+        )
+        .ok();
+    });
+}
+
+impl MapSpec {
+    /// Axis ranges `(x, y)` in plotted units.
+    fn ranges(&self) -> ((f64, f64), (f64, f64)) {
+        match self.kind {
+            MapKind::Fig1 => ((-1.0, 2.0), (0.0, 10.0)),
+            MapKind::Fig3 => ((-2.0, 2.0), (-2.0, 1.0)),
+        }
+    }
+
+    /// `(omega/h, sigma/sqrt(h), alpha)` at plotted `(x, y)`.
+    fn params_at(&self, x: f64, y: f64) -> (f64, f64, f64) {
+        match self.kind {
+            MapKind::Fig1 => (10f64.powf(x), y, self.alpha),
+            MapKind::Fig3 => (10f64.powf(-y), self.sigma_over_sqrt_h, 10f64.powf(x)),
+        }
+    }
+
+    /// Plotted `(x, y)` of parameters.
+    fn position(&self, (omega, sigma, alpha): (f64, f64, f64)) -> (f64, f64) {
+        match self.kind {
+            MapKind::Fig1 => (omega.log10(), sigma),
+            MapKind::Fig3 => (alpha.log10(), -omega.log10()),
+        }
+    }
+
+    fn title(&self) -> String {
+        match self.kind {
+            MapKind::Fig1 => format!(
+                "Dynamical regimes (after Fig. 1), alpha = {}, t_max h = {}",
+                self.alpha, self.t_max_times_h
+            ),
+            MapKind::Fig3 => format!(
+                "Dynamical regimes (after Fig. 3 left), sigma/sqrt(h) = {}, t_max h = {}",
+                self.sigma_over_sqrt_h, self.t_max_times_h
+            ),
+        }
+    }
+}
+
+/// Blend the regime colors by weight.
+fn blended(weights: &[(Regime, f64); 5]) -> RGBColor {
+    let mut c = [0.0; 3];
+    for (r, w) in weights {
+        let RGBColor(red, green, blue) = regime_color(*r);
+        c[0] += w * f64::from(red);
+        c[1] += w * f64::from(green);
+        c[2] += w * f64::from(blue);
+    }
+    let byte = |v: f64| v.round().clamp(0.0, 255.0) as u8;
+    RGBColor(byte(c[0]), byte(c[1]), byte(c[2]))
+}
+
+fn axis_label(v: f64) -> String {
+    let s = format!("{:.3}", 10f64.powf(v));
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+fn draw_map<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    spec: &MapSpec,
+) -> Result<(), FigureError> {
+    root.fill(&WHITE).map_err(draw_err)?;
+    let ((x0, x1), (y0, y1)) = spec.ranges();
+    let (x_desc, y_desc) = match spec.kind {
+        MapKind::Fig1 => ("omega / h", "sigma / sqrt(h)"),
+        MapKind::Fig3 => ("alpha = Nb / Ns", "h / omega"),
+    };
+    let mut chart = ChartBuilder::on(root)
+        .caption(spec.title(), ("sans-serif", 20))
+        .margin(16)
+        .x_label_area_size(48)
+        .y_label_area_size(64)
+        .build_cartesian_2d(x0..x1, y0..y1)
+        .map_err(draw_err)?;
+    let log_y = spec.kind == MapKind::Fig3;
+    let y_fmt = move |v: &f64| {
+        if log_y {
+            axis_label(*v)
+        } else {
+            format!("{v}")
+        }
+    };
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .x_labels(((x1 - x0) as usize) + 1)
+        .y_labels(if log_y { ((y1 - y0) as usize) + 1 } else { 11 })
+        .x_label_formatter(&|v| axis_label(*v))
+        .y_label_formatter(&y_fmt)
+        .label_style(("sans-serif", 15))
+        .axis_desc_style(("sans-serif", 17))
+        .draw()
+        .map_err(draw_err)?;
+    let (nx, ny) = CELLS;
+    let (dx, dy) = ((x1 - x0) / nx as f64, (y1 - y0) / ny as f64);
+    // Centres of each regime's cells, for the labels.
+    let mut sums = [(0.0, 0.0, 0usize); 5];
+    let mut cells = Vec::with_capacity(nx * ny);
+    for i in 0..nx {
+        for j in 0..ny {
+            let (x, y) = (x0 + (i as f64 + 0.5) * dx, y0 + (j as f64 + 0.5) * dy);
+            let (w, s, a) = spec.params_at(x, y);
+            let weights = regime_weights(w, s, a, spec.t_max_times_h);
+            let hard = regime(w, s, a, spec.t_max_times_h);
+            if let Some(k) = Regime::ALL.iter().position(|r| *r == hard) {
+                sums[k].0 += x;
+                sums[k].1 += y;
+                sums[k].2 += 1;
+            }
+            let fill = blended(&weights).filled();
+            cells.push(Rectangle::new(
+                [(x - dx / 2.0, y - dy / 2.0), (x + dx / 2.0, y + dy / 2.0)],
+                fill,
+            ));
+        }
+    }
+    chart.draw_series(cells).map_err(draw_err)?;
+    if spec.kind == MapKind::Fig3 {
+        let xc = alpha_c(spec.sigma_over_sqrt_h).log10();
+        chart
+            .draw_series(LineSeries::new([(xc, y0), (xc, y1)], BLACK.stroke_width(2)))
+            .map_err(draw_err)?;
+        chart
+            .draw_series([Text::new(
+                format!("alpha_c = {:.2}", alpha_c(spec.sigma_over_sqrt_h)),
+                (xc + 0.03, y1 - 0.12 * (y1 - y0)),
+                ("sans-serif", 15),
+            )])
+            .map_err(draw_err)?;
+    }
+    let labels = Regime::ALL
+        .iter()
+        .zip(&sums)
+        .filter(|(_, s)| s.2 > 0)
+        .map(|(r, s)| {
+            let n = s.2 as f64;
+            Text::new(
+                r.name().to_string(),
+                (s.0 / n - 0.05 * (x1 - x0), s.1 / n),
+                ("sans-serif", 18).into_font().color(&BLACK),
+            )
+        });
+    chart.draw_series(labels).map_err(draw_err)?;
+    if let Some(p) = spec.point {
+        let (x, y) = spec.position(p);
+        if x.is_finite() && y.is_finite() {
+            let here = regime(p.0, p.1, p.2, spec.t_max_times_h);
+            chart
+                .draw_series([
+                    Circle::new((x, y), 7, BLACK.stroke_width(3)),
+                    Circle::new((x, y), 2, BLACK.filled()),
+                ])
+                .map_err(draw_err)?;
+            chart
+                .draw_series([Text::new(
+                    format!("this run: {here}"),
+                    (x + 0.02 * (x1 - x0), y + 0.03 * (y1 - y0)),
+                    ("sans-serif", 15),
+                )])
+                .map_err(draw_err)?;
+        }
+    }
+    Ok(())
+}
+
+/// Render a map to an SVG string.
+pub fn render_map_svg(spec: &MapSpec) -> Result<String, FigureError> {
+    register_font();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, MAP_SIZE).into_drawing_area();
+        draw_map(&root, spec)?;
+        root.present().map_err(draw_err)?;
+    }
+    Ok(svg)
+}
+
+/// Render a map and write it to `path` (`.svg` or `.png`) atomically.
+pub fn write_map(path: &Path, spec: &MapSpec) -> Result<(), FigureError> {
+    match FigureFormat::from_path(path)? {
+        FigureFormat::Svg => write_atomic(path, render_map_svg(spec)?.as_bytes())?,
+        FigureFormat::Png => {
+            register_font();
+            let tmp = tempfile::Builder::new()
+                .suffix(".png")
+                .tempfile_in(temp_dir_for(path))
+                .map_err(|source| WriteError {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
+            {
+                let root = BitMapBackend::new(tmp.path(), MAP_SIZE).into_drawing_area();
+                draw_map(&root, spec)?;
+                root.present().map_err(draw_err)?;
+            }
+            persist(tmp, path)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_render_with_every_regime_labelled() {
+        let spec = MapSpec {
+            kind: MapKind::Fig1,
+            alpha: 10.0,
+            sigma_over_sqrt_h: 5.0,
+            t_max_times_h: 100.0,
+            point: Some((10.0, 2.0, 10.0)),
+        };
+        let svg = render_map_svg(&spec);
+        assert!(svg.is_ok(), "{svg:?}");
+        let svg = svg.unwrap_or_default();
+        for name in ["paramagnet", "frozen", "logarithmic", "algebraic"] {
+            assert!(svg.contains(name), "{name} missing");
+        }
+        assert!(svg.contains("this run: logarithmic"));
+        let fig3 = render_map_svg(&MapSpec {
+            kind: MapKind::Fig3,
+            point: None,
+            ..spec
+        })
+        .unwrap_or_default();
+        assert!(fig3.contains("exponential") && fig3.contains("alpha_c = 0.37"));
+    }
+}
