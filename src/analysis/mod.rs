@@ -5,7 +5,9 @@
 mod local_exponent;
 mod lsq;
 mod relaxation;
+mod report;
 
+pub use report::{fit_json, predicted_regime};
 pub use local_exponent::{LOCAL_EXPONENT_HALF_WIDTH, local_exponent};
 pub use relaxation::{
     FitReport, FitWindow, Law, LawFit, MIN_AIC_MARGIN, MIN_CONFIDENCE, MIN_POINTS, NOISE_SIGMAS,

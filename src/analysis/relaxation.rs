@@ -38,7 +38,7 @@
 //! below [`MIN_CONFIDENCE`]; then [`Verdict::Undetermined`] with the [`Reason`].
 
 use super::lsq::{chi2, levenberg_marquardt, line_fit};
-use crate::physics::{Params, t_h, t_omega_bounds};
+use crate::physics::{Params, t_h};
 use crate::sim::{Ensemble, UnitBasis, UnitCurves};
 use serde::Serialize;
 
@@ -140,8 +140,10 @@ impl Verdict {
 pub struct Timescales {
     /// `t_h` (Eq. 4): the window starts here.
     pub t_h: f64,
-    /// The lower bound of `t_omega` (Eq. 7) when it lies after `t_h` (fast photons); the window
-    /// ends there at the latest. `None` when photons are active (`t_omega,low <= t_h`).
+    /// The paper's lower bound of `t_omega`, `omega^2 / (sigma^2 h^2)` (text after Eq. 7), when
+    /// it lies after `t_h` (fast photons): the logarithmic law is claimed only between `t_h` and
+    /// `t_omega`, so the window ends there at the latest. `None` when photons are active.
+    /// (The `t_s = 1/h` end of Eq. 7's band, `omega^2 / (h^4 t_h)`, is about twice as late.)
     pub t_omega_low: Option<f64>,
 }
 
@@ -149,7 +151,7 @@ impl Timescales {
     /// From `sigma`, `omega`, `h`, `alpha` (absolute units, as in [`Params`]).
     pub fn new(sigma: f64, omega: f64, h: f64, alpha: f64) -> Self {
         let th = t_h(sigma, h, alpha);
-        let low = t_omega_bounds(sigma, omega, h, alpha).0;
+        let low = omega * omega / (sigma * sigma * h * h);
         Self {
             t_h: th,
             t_omega_low: (low > th).then_some(low),

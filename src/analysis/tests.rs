@@ -191,8 +191,9 @@ fn auto_window_ends_at_noise_or_t_omega() {
     // Paper's Fig. 2-left numbers: sigma = 2, omega = 10, alpha = 10.
     let ts = Timescales::new(2.0, 10.0, 1.0, 10.0);
     assert!((ts.t_h - 1.907).abs() < 1e-3);
+    // The paper's lower bound omega^2 / (sigma^2 h^2) = 100 / 4 = 25.
     let low = ts.t_omega_low.unwrap_or(f64::NAN);
-    assert!((low - 100.0 / ts.t_h).abs() < 1e-9, "{low}");
+    assert!((low - 25.0).abs() < 1e-12, "{low}");
     assert_eq!(Timescales::new(3.0, 1.0, 1.0, 10.0).t_omega_low, None);
 }
 

@@ -69,9 +69,55 @@ fn register_font() {
     });
 }
 
+/// The shaded map as cells, for a front end that paints it itself (the explorer).
+#[derive(Clone, Debug, PartialEq)]
+pub struct MapRaster {
+    pub nx: usize,
+    pub ny: usize,
+    /// Row by row, the top row (largest y) first: the blended regime colors.
+    pub colors: Vec<[u8; 3]>,
+    /// Where each regime present on the map is labelled (the centre of its cells), plotted units.
+    pub labels: Vec<(Regime, f64, f64)>,
+}
+
 impl MapSpec {
+    /// The map as `nx x ny` cells of blended regime colors, with each regime's label position.
+    pub fn raster(&self, nx: usize, ny: usize) -> MapRaster {
+        let ((x0, x1), (y0, y1)) = self.ranges();
+        let (dx, dy) = ((x1 - x0) / nx as f64, (y1 - y0) / ny as f64);
+        let mut sums = [(0.0, 0.0, 0usize); 5];
+        let mut colors = Vec::with_capacity(nx * ny);
+        for row in 0..ny {
+            let y = y1 - (row as f64 + 0.5) * dy;
+            for i in 0..nx {
+                let x = x0 + (i as f64 + 0.5) * dx;
+                let (w, s, a) = self.params_at(x, y);
+                let hard = regime(w, s, a, self.t_max_times_h);
+                if let Some(k) = Regime::ALL.iter().position(|r| *r == hard) {
+                    sums[k].0 += x;
+                    sums[k].1 += y;
+                    sums[k].2 += 1;
+                }
+                let RGBColor(r, g, b) = blended(&regime_weights(w, s, a, self.t_max_times_h));
+                colors.push([r, g, b]);
+            }
+        }
+        let labels = Regime::ALL
+            .iter()
+            .zip(&sums)
+            .filter(|(_, s)| s.2 > 0)
+            .map(|(r, s)| (*r, s.0 / s.2 as f64, s.1 / s.2 as f64))
+            .collect();
+        MapRaster {
+            nx,
+            ny,
+            colors,
+            labels,
+        }
+    }
+
     /// Axis ranges `(x, y)` in plotted units.
-    fn ranges(&self) -> ((f64, f64), (f64, f64)) {
+    pub fn ranges(&self) -> ((f64, f64), (f64, f64)) {
         match self.kind {
             MapKind::Fig1 => ((-1.0, 2.0), (0.0, 10.0)),
             MapKind::Fig3 => ((-2.0, 2.0), (-2.0, 1.0)),
@@ -79,7 +125,7 @@ impl MapSpec {
     }
 
     /// `(omega/h, sigma/sqrt(h), alpha)` at plotted `(x, y)`.
-    fn params_at(&self, x: f64, y: f64) -> (f64, f64, f64) {
+    pub fn params_at(&self, x: f64, y: f64) -> (f64, f64, f64) {
         match self.kind {
             MapKind::Fig1 => (10f64.powf(x), y, self.alpha),
             MapKind::Fig3 => (10f64.powf(-y), self.sigma_over_sqrt_h, 10f64.powf(x)),
@@ -87,7 +133,7 @@ impl MapSpec {
     }
 
     /// Plotted `(x, y)` of parameters.
-    fn position(&self, (omega, sigma, alpha): (f64, f64, f64)) -> (f64, f64) {
+    pub fn position(&self, (omega, sigma, alpha): (f64, f64, f64)) -> (f64, f64) {
         match self.kind {
             MapKind::Fig1 => (omega.log10(), sigma),
             MapKind::Fig3 => (alpha.log10(), -omega.log10()),
@@ -275,6 +321,31 @@ pub fn write_map(path: &Path, spec: &MapSpec) -> Result<(), FigureError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn raster_matches_the_regime_function_and_round_trips_positions() {
+        let spec = MapSpec {
+            kind: MapKind::Fig1,
+            alpha: 10.0,
+            sigma_over_sqrt_h: 5.0,
+            t_max_times_h: 100.0,
+            point: None,
+        };
+        let r = spec.raster(30, 20);
+        assert_eq!(r.colors.len(), 600);
+        // Bottom rows (sigma < 1) are paramagnet-coloured; the paramagnet label sits low.
+        let (_, _, y) = r
+            .labels
+            .iter()
+            .find(|l| l.0 == Regime::Paramagnet)
+            .copied()
+            .expect("paramagnet on the map");
+        assert!(y < 1.0, "{y}");
+        let p = (3.0, 2.5, 10.0);
+        let (x, y) = spec.position(p);
+        let back = spec.params_at(x, y);
+        assert!((back.0 - 3.0).abs() < 1e-12 && (back.1 - 2.5).abs() < 1e-12);
+    }
 
     #[test]
     fn maps_render_with_every_regime_labelled() {
