@@ -25,7 +25,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Ok((start.elapsed().as_secs_f64(), out.steps_done))
     };
     // Calibrate as the explorer does on its first run: the default preset.
-    let default = builtin_preset("default").ok_or("no default preset")??.params;
+    let default = builtin_preset("default")
+        .ok_or("no default preset")??
+        .params;
     let guess = CostModel::default();
     let (secs, steps) = run(&default)?;
     let mut calibrated = CostModel::default();
@@ -39,13 +41,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "threads {threads}; rate: built-in {:.3e}, calibrated on default {:.3e} work/s/thread",
         guess.rate, calibrated.rate
     );
-    println!("| preset | runs | estimate (built-in rate) | estimate (calibrated) | measured | measured / calibrated |");
+    println!(
+        "| preset | runs | estimate (built-in rate) | estimate (calibrated) | measured | measured / calibrated |"
+    );
     println!("|---|---|---|---|---|---|");
     for (name, _) in BUILTIN_PRESETS {
         let preset = builtin_preset(name).ok_or("missing")??;
         let runs = preset.runs()?;
         let est_guess: f64 = runs.iter().map(|(_, p)| guess.seconds(p, threads)).sum();
-        let est: f64 = runs.iter().map(|(_, p)| calibrated.seconds(p, threads)).sum();
+        let est: f64 = runs
+            .iter()
+            .map(|(_, p)| calibrated.seconds(p, threads))
+            .sum();
         let mut measured = 0.0;
         for (_, p) in &runs {
             measured += run(p)?.0;

@@ -179,7 +179,7 @@ fn pinned_curve_survives_a_new_run() {
     assert!(label.contains("ω/h=1"), "{label}");
     // Pinned before its run completed: the label says how many trajectories it holds.
     assert!(label.ends_with("(8 traj.)"), "{label}");
-    h.get_by_label(&label);
+    h.get_by_label_contains(&label);
 }
 
 #[test]
@@ -555,9 +555,9 @@ fn legend_entries_carry_their_colours_in_family_order() {
         let entry = legend.iter().find(|(l, _)| *l == label).expect("in legend");
         assert_eq!(entry.1, pin.color);
     }
-    // The entries are on screen.
+    // The entries are on screen (pins with their fitted verdict's letter appended).
     for label in labels {
-        h.get_by_label(label);
+        h.get_by_label_contains(label);
     }
 }
 
@@ -698,4 +698,145 @@ fn letters_typed_into_a_value_box_show_a_message() {
     let typed = h.state().typed_error().expect("a message");
     assert_eq!(typed.text, "abc");
     h.get_by_label_contains("\"abc\" is not a number: σ keeps its value");
+}
+
+fn press(h: &mut Harness<'static, Explorer>, pos: egui::Pos2, pressed: bool) {
+    h.input_mut().events.push(egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed,
+        modifiers: egui::Modifiers::default(),
+    });
+}
+
+#[test]
+fn dragging_sigma_moves_the_map_marker_at_once_and_restarts_on_release() {
+    let mut h = manual();
+    h.run();
+    let before = h.state().map_marker();
+    let rect = h.get_by_role_and_label(Role::Slider, "σ").rect();
+    let start = rect.center();
+    h.input_mut().events.push(egui::Event::PointerMoved(start));
+    h.run_steps(1);
+    press(&mut h, start, true);
+    h.run_steps(1);
+    for dx in [10.0, 20.0, 30.0] {
+        h.input_mut()
+            .events
+            .push(egui::Event::PointerMoved(start + egui::vec2(dx, 0.0)));
+        h.run_steps(2);
+    }
+    // Still dragging: the marker (and the inset map) follows, nothing restarted.
+    let during = h.state().map_marker();
+    assert!(during.1 > before.1 + 0.5, "{before:?} -> {during:?}");
+    assert_eq!(during.0, before.0);
+    assert_eq!(h.state().job_history().len(), 1, "no run during the drag");
+    press(&mut h, start + egui::vec2(30.0, 0.0), false);
+    h.run_steps(3);
+    let jobs = h.state().job_history();
+    assert_eq!(jobs.len(), 2, "one run on release");
+    assert_eq!(jobs[1].params.sigma, during.1);
+}
+
+#[test]
+fn clicking_the_full_map_sets_omega_and_sigma_and_restarts_once() {
+    let mut h = manual();
+    h.run();
+    h.get_by_label("Phase map (Fig. 1)").click();
+    h.run_steps(2);
+    assert_eq!(h.state().view(), spinboson::app::View::PhaseMap);
+    let h_field = h.state().params().h;
+    // The map's centre: log10(omega/h) = 0.5, sigma/sqrt(h) = 5 (axes 0.1..100 by 0..10).
+    h.get_by_label("phase map (Fig. 1)").click();
+    h.run_steps(4);
+    let app = h.state();
+    let (omega_over_h, sigma_over_sqrt_h) = app.map_marker();
+    assert!((omega_over_h - 10f64.sqrt()).abs() < 0.05, "{omega_over_h}");
+    assert!(
+        (sigma_over_sqrt_h - 5.0).abs() < 0.05,
+        "{sigma_over_sqrt_h}"
+    );
+    assert_eq!(app.params().h, h_field, "h kept");
+    let jobs = app.job_history();
+    assert_eq!(jobs.len(), 2, "exactly one restart");
+    assert!(jobs[0].is_cancelled());
+    assert_eq!(jobs[1].params.omega, app.params().omega);
+    // The Fig. 3 map sets alpha and omega.
+    h.get_by_label("α–ω map (Fig. 3)").click();
+    h.run_steps(2);
+    h.get_by_label("frustration map (Fig. 3)").click();
+    h.run_steps(4);
+    let p = h.state().params();
+    // Centre: log10(alpha) = 0, log10(h/omega) = -0.5.
+    assert!((p.alpha - 1.0).abs() < 0.02, "{}", p.alpha);
+    assert!((p.omega / p.h - 10f64.sqrt()).abs() < 0.05, "{}", p.omega);
+    assert_eq!(h.state().job_history().len(), 3);
+}
+
+#[test]
+fn overlay_thermal_fit_and_local_exponent_toggles_never_restart() {
+    let mut h = harness(ExplorerOptions {
+        simulate: false,
+        params: Some(Params {
+            sigma: 0.7,
+            ..small_params()
+        }),
+        ..ExplorerOptions::default()
+    });
+    h.run();
+    let job = h.state().current_job().map(|j| j.job_id).expect("a job");
+    h.state_mut().deliver(partial(job, 0.4));
+    h.run_steps(1);
+    let before = h.state().display().clone();
+    for label in ["map inset", "thermal sz", "local exponent", "fit"] {
+        h.get_by_label(label).click();
+        h.run_steps(2);
+    }
+    let app = h.state();
+    let after = app.display();
+    assert_eq!(after.show_map_inset, !before.show_map_inset);
+    assert_eq!(after.show_thermal, !before.show_thermal);
+    assert_eq!(after.show_local_exponent, !before.show_local_exponent);
+    assert_eq!(after.show_fit, !before.show_fit);
+    assert_eq!(app.job_history().len(), 1, "display settings never restart");
+    assert!(!app.job_history()[0].is_cancelled());
+}
+
+#[test]
+fn a_finished_run_shows_its_verdict_in_the_status_bar() {
+    let params = Params {
+        nt: 100,
+        alpha: 10.0,
+        sigma: 3.0,
+        omega: 1.0,
+        t_max: 30.0,
+        points: 60,
+        realizations: 4,
+        trajectories_per_realization: 8,
+        ..Params::default()
+    };
+    let mut h = harness(ExplorerOptions {
+        simulate: true,
+        threads: 2,
+        params: Some(params),
+        ..ExplorerOptions::default()
+    });
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while h.state().job_status().is_some_and(|s| s.in_flight()) {
+        assert!(Instant::now() < deadline, "the run did not finish");
+        h.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    h.run_steps(2);
+    let verdict = h.state().verdict_text().expect("a verdict");
+    assert!(!verdict.contains("provisional"), "{verdict}");
+    assert!(
+        verdict.contains(" on ["),
+        "the window is reported: {verdict}"
+    );
+    h.get_by_label(&format!("· fit: {verdict}"));
+    // The law table names the three laws.
+    for law in ["logarithmic", "algebraic", "exponential"] {
+        h.get_by_label(law);
+    }
 }

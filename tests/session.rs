@@ -241,6 +241,31 @@ fn pins_are_refused_never_dropped_when_full() {
 }
 
 #[test]
+fn pins_keep_their_fits_and_a_new_window_refits_every_curve() {
+    let mut s = Session::manual(2);
+    let id = s.start(small());
+    s.deliver(finished(id, StopReason::Completed, 0.5));
+    s.pin_current().expect("pin");
+    let fit = s.pins()[0].fit.clone().expect("pinned with its fit");
+    assert_ne!(
+        fit.window.end,
+        spinboson::analysis::WindowEnd::User,
+        "the default window"
+    );
+    s.set_fit_window(Some((1.0, 3.0)));
+    for curve in [s.pins()[0].clone(), s.current().expect("current").clone()] {
+        let w = curve.fit.expect("refitted").window;
+        assert_eq!((w.t_start, w.t_end), (1.0, 3.0));
+        assert_eq!(w.end, spinboson::analysis::WindowEnd::User);
+    }
+    s.set_fit_window(None);
+    assert_eq!(
+        s.pins()[0].fit.as_ref().map(|f| f.window.end),
+        Some(fit.window.end)
+    );
+}
+
+#[test]
 fn a_partial_pin_says_how_many_trajectories_it_holds() {
     let mut s = Session::manual(2);
     let id = s.start(small());

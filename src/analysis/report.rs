@@ -49,4 +49,3 @@ pub fn fit_json(report: &FitReport, params: &Params) -> Value {
         "regime": predicted_regime(params),
     })
 }
-

@@ -6,10 +6,12 @@
 use super::controls::{self, Edit, TypedError};
 use super::curves::{PlotCache, color32};
 use super::files::{self, FileAction, FileRequest, Files};
-use super::plots::{self, Shown};
+use super::phase_map::{MapEdit, MapTextures, Marker, map_ui, verdict_letter};
+use super::plots::{self, FitOverlay, Overlays, Shown, ThermalLine};
 use super::settings::{AxisMode, DisplaySettings, SavedState};
+use crate::analysis::{FitReport, Law, Verdict, local_exponent};
 use crate::cli::human_seconds;
-use crate::io::{CurveView, Preset, write_tidy_export};
+use crate::io::{CurveView, MapKind, MapSpec, Preset, write_tidy_export};
 use crate::physics::{ParamError, Params};
 use crate::sim::{
     Family, FamilyParameter, JobRecord, JobStatus, MAX_PINS, Session, SessionCurve, SessionError,
@@ -80,6 +82,29 @@ impl FamilyEditor {
     }
 }
 
+/// What the central area shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum View {
+    #[default]
+    Curves,
+    /// The paper's Fig. 1: omega/h by sigma/sqrt(h).
+    PhaseMap,
+    /// The paper's Fig. 3 left: alpha by h/omega.
+    FrustrationMap,
+}
+
+impl View {
+    pub const ALL: [View; 3] = [View::Curves, View::PhaseMap, View::FrustrationMap];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            View::Curves => "Curves",
+            View::PhaseMap => "Phase map (Fig. 1)",
+            View::FrustrationMap => "α–ω map (Fig. 3)",
+        }
+    }
+}
+
 /// A start that waits for the user's confirmation (estimated above [`CONFIRM_SECONDS`]).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PendingStart {
@@ -115,6 +140,10 @@ pub struct Explorer {
     confirm: Option<PendingStart>,
     /// Text typed into a value box that is not a number.
     typed_error: Option<TypedError>,
+    view: View,
+    maps: MapTextures,
+    /// The fit window as typed: `None` for each curve's default window.
+    fit_window: Option<(f64, f64)>,
 }
 
 impl Explorer {
@@ -173,6 +202,9 @@ impl Explorer {
             message: None,
             confirm: None,
             typed_error: None,
+            view: View::Curves,
+            maps: MapTextures::default(),
+            fit_window: None,
         };
         explorer.commit();
         explorer
@@ -229,6 +261,36 @@ impl Explorer {
 
     pub fn pins(&self) -> &[SessionCurve] {
         self.session.pins()
+    }
+
+    /// What the central area shows.
+    pub fn view(&self) -> View {
+        self.view
+    }
+
+    pub fn set_view(&mut self, view: View) {
+        self.view = view;
+    }
+
+    /// The current parameters' point on the Fig. 1 map: `(omega/h, sigma/sqrt(h))`. It follows
+    /// the controls at once, before any run restarts.
+    pub fn map_marker(&self) -> (f64, f64) {
+        (
+            self.params.omega / self.params.h,
+            self.params.sigma / self.params.h.sqrt(),
+        )
+    }
+
+    /// The verdict shown in the status bar: the current curve's fit.
+    pub fn verdict_text(&self) -> Option<String> {
+        let curve = self.session.fresh_current()?;
+        Some(verdict_summary(curve.fit.as_deref()?, curve.stop.is_none()))
+    }
+
+    /// Set the fit window (`None`: each curve's default) and refit every curve.
+    pub fn set_fit_window(&mut self, window: Option<(f64, f64)>) {
+        self.fit_window = window;
+        self.session.set_fit_window(window);
     }
 
     /// The message about the last action, if any.
@@ -743,6 +805,9 @@ impl Explorer {
             running,
         );
         ui.separator();
+        egui::CollapsingHeader::new("Relaxation fit")
+            .default_open(true)
+            .show(ui, |ui| self.fit_ui(ui));
         egui::CollapsingHeader::new("Family run")
             .default_open(false)
             .show(ui, |ui| self.family_ui(ui));
@@ -798,6 +863,61 @@ impl Explorer {
         }
     }
 
+    /// The fit window (automatic or typed) and the law table of the current curve.
+    fn fit_ui(&mut self, ui: &mut Ui) {
+        let mut auto = self.fit_window.is_none();
+        let mut window = self.fit_window.unwrap_or_else(|| {
+            self.session
+                .fresh_current()
+                .and_then(|c| c.fit.as_ref())
+                .map_or((1.0, 10.0), |f| (f.window.t_start, f.window.t_end))
+        });
+        let mut changed = false;
+        ui.horizontal(|ui| {
+            changed |= ui
+                .checkbox(&mut auto, "automatic window")
+                .on_hover_text(
+                    "From t_h to where sx drops within 2 standard errors of 0 or, with fast \
+                     photons, to the paper's lower bound of t_ω, ω²/(σ²h²).",
+                )
+                .changed();
+        });
+        ui.add_enabled_ui(!auto, |ui| {
+            ui.horizontal(|ui| {
+                let l = ui.label("from t");
+                changed |= ui
+                    .add(
+                        egui::DragValue::new(&mut window.0)
+                            .speed(0.05)
+                            .range(0.0..=1e7),
+                    )
+                    .labelled_by(l.id)
+                    .changed();
+                let l = ui.label("to t");
+                changed |= ui
+                    .add(
+                        egui::DragValue::new(&mut window.1)
+                            .speed(0.5)
+                            .range(0.0..=1e7),
+                    )
+                    .labelled_by(l.id)
+                    .changed();
+            });
+        });
+        if changed {
+            let w = (!auto && window.1 > window.0).then_some(window);
+            self.set_fit_window(w);
+        }
+        let Some(curve) = self.session.fresh_current() else {
+            ui.label(RichText::new("No curve yet.").small());
+            return;
+        };
+        let Some(fit) = curve.fit.as_deref() else {
+            return;
+        };
+        law_table_ui(ui, fit, curve.stop.is_none());
+    }
+
     /// The one legend of every plot, above them: each curve's line in its color and its label
     /// (relative to the controls), in legend order; pins can be removed here.
     fn legend_ui(&mut self, ui: &mut Ui) {
@@ -818,13 +938,18 @@ impl Explorer {
                     [rect.left_center(), rect.right_center()],
                     egui::Stroke::new(width, color),
                 );
-                let text = match (curve.origin, stale) {
+                let mut text = match (curve.origin, stale) {
                     (crate::sim::Origin::Current, true) => format!("{label} (previous run)"),
                     (crate::sim::Origin::Current, false) if curve.stop.is_none() => {
                         format!("{label} (running)")
                     }
                     _ => label,
                 };
+                if curve.origin != crate::sim::Origin::Current
+                    && let Some(fit) = curve.fit.as_deref()
+                {
+                    text.push_str(&format!(" [{}]", verdict_letter(&fit.verdict)));
+                }
                 ui.label(text);
                 if curve.origin != crate::sim::Origin::Current
                     && ui
@@ -857,8 +982,124 @@ impl Explorer {
                 }
             });
         }
+        ui.horizontal(|ui| {
+            for view in View::ALL {
+                ui.selectable_value(&mut self.view, view, view.label());
+            }
+        });
+        let edit = match self.view {
+            View::Curves => {
+                self.curves_view_ui(ui);
+                return;
+            }
+            View::PhaseMap => self.full_map_ui(ui, MapKind::Fig1),
+            View::FrustrationMap => self.full_map_ui(ui, MapKind::Fig3),
+        };
+        self.apply_map_edit(ui, edit);
+    }
+
+    /// The regime map for the current parameters.
+    fn map_spec(&self, kind: MapKind) -> MapSpec {
+        let p = &self.params;
+        MapSpec {
+            kind,
+            alpha: p.alpha,
+            sigma_over_sqrt_h: p.sigma / p.h.sqrt(),
+            t_max_times_h: p.t_max * p.h,
+            point: None,
+        }
+    }
+
+    /// The map's markers: the controls' parameters (a ring), then every pin in its color with
+    /// its fitted verdict.
+    fn map_markers(&self) -> Vec<Marker> {
+        let p = &self.params;
+        let current_verdict = self
+            .session
+            .fresh_current()
+            .filter(|c| c.params == self.params)
+            .and_then(|c| c.fit.as_ref().map(|f| f.verdict));
+        let mut markers: Vec<Marker> = self
+            .session
+            .pins()
+            .iter()
+            .map(|c| Marker {
+                omega_over_h: c.params.omega / c.params.h,
+                sigma_over_sqrt_h: c.params.sigma / c.params.h.sqrt(),
+                alpha: c.params.alpha,
+                color: color32(c.color),
+                current: false,
+                verdict: c.fit.as_ref().map(|f| f.verdict),
+            })
+            .collect();
+        markers.push(Marker {
+            omega_over_h: p.omega / p.h,
+            sigma_over_sqrt_h: p.sigma / p.h.sqrt(),
+            alpha: p.alpha,
+            color: egui::Color32::BLACK,
+            current: true,
+            verdict: current_verdict,
+        });
+        markers
+    }
+
+    fn full_map_ui(&mut self, ui: &mut Ui, kind: MapKind) -> MapEdit {
+        let spec = self.map_spec(kind);
+        let markers = self.map_markers();
+        let text = match kind {
+            MapKind::Fig1 => format!(
+                "Regimes after the paper's Fig. 1 at α = {:.3}, t_max·h = {:.0}: soft bands, since \
+                 Fig. 1 is a qualitative portrait. Click or drag to set ω and σ (h kept); the run \
+                 restarts on release. Ring: the controls; dots: pinned curves with their fitted \
+                 law (L log, A algebraic, E exponential, ? undetermined).",
+                spec.alpha, spec.t_max_times_h
+            ),
+            MapKind::Fig3 => format!(
+                "Regimes after the paper's Fig. 3 (left) at σ/√h = {:.3}: exponential relaxation \
+                 below α_c. Click or drag to set α and ω (h kept).",
+                spec.sigma_over_sqrt_h
+            ),
+        };
+        ui.add(egui::Label::new(RichText::new(text).small()).wrap());
+        let size = ui.available_size();
+        let side = egui::vec2(size.x.min(size.y * 1.5), size.y.min(size.x / 1.2));
+        let (rect, _) = ui.allocate_exact_size(side, egui::Sense::hover());
+        map_ui(ui, &mut self.maps, rect, &spec, &markers, true)
+    }
+
+    /// A press or drag on a full map sets the parameters like a slider: restart on release.
+    fn apply_map_edit(&mut self, ui: &Ui, edit: MapEdit) {
+        if let Some((omega_over_h, sigma_over_sqrt_h, alpha)) = edit.set {
+            let h = self.params.h;
+            let round = |v: f64| {
+                let scale = 10f64.powi(3 - v.abs().log10().ceil() as i32);
+                (v * scale).round() / scale
+            };
+            match self.view {
+                View::FrustrationMap => {
+                    self.params.alpha = round(alpha);
+                    self.params.omega = round(omega_over_h) * h;
+                }
+                _ => {
+                    self.params.omega = round(omega_over_h) * h;
+                    self.params.sigma = round(sigma_over_sqrt_h.max(0.0)) * h.sqrt();
+                }
+            }
+        }
+        self.debounce(
+            ui,
+            Edit {
+                changed: edit.set.is_some(),
+                dragging: edit.dragging,
+                released: edit.released,
+            },
+        );
+    }
+
+    fn curves_view_ui(&mut self, ui: &mut Ui) {
         ui.horizontal_wrapped(|ui| {
-            ui.label("Axes");
+            ui.label("Axes")
+                .on_hover_text("Wheel: zoom around the pointer · drag: pan · double-click: reset");
             for mode in AxisMode::ALL {
                 ui.selectable_value(&mut self.display.axis, mode, mode.label());
             }
@@ -868,7 +1109,15 @@ impl Explorer {
             ui.checkbox(&mut self.display.show_extra, "photons & drift");
             ui.checkbox(&mut self.display.show_error_bands, "error bands");
             ui.checkbox(&mut self.display.show_timescales, "t_h, t_ω");
-            ui.label(RichText::new("wheel: zoom · drag: pan · double-click: reset").weak());
+            ui.separator();
+            ui.checkbox(&mut self.display.show_map_inset, "map inset")
+                .on_hover_text("The Fig. 1 regime map in the corner of the sx plot");
+            ui.checkbox(&mut self.display.show_fit, "fit")
+                .on_hover_text("The fitted relaxation law over its window (dashed)");
+            ui.checkbox(&mut self.display.show_thermal, "thermal sz")
+                .on_hover_text("The paramagnet's thermal sz (σ/√h < 1) on the sz plot");
+            ui.checkbox(&mut self.display.show_local_exponent, "local exponent")
+                .on_hover_text("-d ln sx / d ln t: a plateau at γ for a power law");
         });
         self.legend_ui(ui);
         let axis = self.display.axis;
@@ -909,12 +1158,78 @@ impl Explorer {
             });
             return;
         }
+        let overlays = self.overlays(&legend, &labels);
         // The scope's rect covers the plots with their axes and labels (the screenshot's crop).
         let display = &self.display;
-        self.plot_rect = ui
-            .scope(|ui| plots::plots_ui(ui, &shown, display, markers))
-            .response
-            .rect;
+        let scope = ui.scope(|ui| plots::plots_ui(ui, &shown, display, markers, &overlays));
+        self.plot_rect = scope.response.rect;
+        if let Some(frame) = scope.inner.filter(|_| self.display.show_map_inset) {
+            let size = egui::vec2(
+                (frame.width() * 0.28).clamp(150.0, 300.0),
+                (frame.height() * 0.42).clamp(90.0, 190.0),
+            );
+            let inset = egui::Rect::from_min_size(
+                egui::pos2(frame.right() - size.x - 6.0, frame.top() + 6.0),
+                size,
+            );
+            let spec = self.map_spec(MapKind::Fig1);
+            let markers = self.map_markers();
+            map_ui(ui, &mut self.maps, inset, &spec, &markers, false);
+        }
+    }
+
+    /// The fit of the current curve, the thermal line and the local exponents, as the display
+    /// settings ask.
+    fn overlays<'a>(&self, legend: &[(&SessionCurve, bool)], labels: &'a [String]) -> Overlays<'a> {
+        let mut overlays = Overlays::default();
+        let current = self.session.fresh_current();
+        if self.display.show_fit
+            && let Some(c) = current
+            && let Some(fit) = c.fit.as_deref()
+            && let Some(law) = fit.best.and_then(|l| fit.law(l))
+        {
+            let (t0, t1) = (fit.window.t_start, fit.window.t_end);
+            let points = c
+                .ensemble
+                .t
+                .iter()
+                .filter(|t| **t >= t0 && **t <= t1)
+                .map(|&t| (t, law.eval(t)))
+                .collect();
+            overlays.fit = Some(FitOverlay {
+                window: (t0, t1),
+                points,
+                color: color32(c.color).gamma_multiply(0.9),
+                label: verdict_summary(fit, c.stop.is_none()),
+            });
+        }
+        let p = &self.params;
+        if self.display.show_thermal && p.sigma * p.sigma < p.h {
+            let state =
+                |photons| crate::physics::thermal_sz(p.omega / p.h, p.alpha, photons).map(|t| t.sz);
+            if let (Ok(classical), Ok(quantum)) = (
+                state(crate::physics::PhotonStatistics::ClassicalField),
+                state(crate::physics::PhotonStatistics::Bose),
+            ) {
+                overlays.thermal = Some(ThermalLine { classical, quantum });
+            }
+        }
+        if self.display.show_local_exponent {
+            overlays.local_exponent = legend
+                .iter()
+                .zip(labels)
+                .map(|((c, _), label)| {
+                    let e = &c.ensemble;
+                    let points = local_exponent(
+                        &e.t,
+                        e.mean_of(crate::physics::Observable::Sx),
+                        crate::analysis::LOCAL_EXPONENT_HALF_WIDTH,
+                    );
+                    (color32(c.color), label.as_str(), points)
+                })
+                .collect();
+        }
+        overlays
     }
 
     /// The confirmation before a run estimated above [`CONFIRM_SECONDS`].
@@ -1006,6 +1321,10 @@ impl Explorer {
                          An error bar as large as the signal means sx is consistent with 0 there.",
                     );
             }
+            if let Some(verdict) = self.verdict_text() {
+                ui.label(format!("· fit: {verdict}"))
+                    .on_hover_text("The relaxation law of lowest AIC on the fit window, with the fraction of jackknife resamples that agree; see Relaxation fit in the left panel.");
+            }
             if let Some((k, n, parameter, value)) = self.session.family_progress() {
                 ui.label(format!(
                     "· family member {k}/{n}: {}",
@@ -1022,6 +1341,70 @@ impl Explorer {
     pub fn warnings(&self) -> Vec<String> {
         self.session.warnings()
     }
+}
+
+/// `algebraic, γ = 0.78 ± 0.03 (93 % of resamples) on [4.3, 100]`, or why undetermined.
+pub fn verdict_summary(fit: &FitReport, provisional: bool) -> String {
+    let window = format!("on [{:.3}, {:.3}]", fit.window.t_start, fit.window.t_end);
+    let mut s = match fit.verdict {
+        Verdict::Law(law) => {
+            let detail = fit.law(law).map_or(String::new(), |f| match law {
+                Law::Logarithmic => format!(", b = {:.3} ± {:.3}", f.q, f.q_err),
+                Law::Algebraic => format!(", γ = {:.3} ± {:.3}", f.q, f.q_err),
+                Law::Exponential => format!(", τ = {:.3} ± {:.3}", f.q, f.q_err),
+            });
+            format!(
+                "{}{detail} ({:.0}% of resamples) {window}",
+                law.name(),
+                100.0 * fit.confidence
+            )
+        }
+        Verdict::Undetermined(reason) => format!("undetermined: {} {window}", reason.describe()),
+    };
+    if provisional {
+        s.push_str(" (provisional)");
+    }
+    s
+}
+
+/// The three laws with their parameters, jackknife errors and AIC, and the verdict.
+fn law_table_ui(ui: &mut Ui, fit: &FitReport, provisional: bool) {
+    egui::Grid::new("law-table")
+        .num_columns(3)
+        .striped(true)
+        .show(ui, |ui| {
+            ui.label(RichText::new("law").strong());
+            ui.label(RichText::new("parameters (jackknife)").strong());
+            ui.label(RichText::new("ΔAIC").strong());
+            ui.end_row();
+            let best_aic = fit.laws.iter().map(|f| f.aic).fold(f64::INFINITY, f64::min);
+            for f in &fit.laws {
+                let [p, q] = f.parameter_names();
+                let name = if Some(f.law) == fit.best {
+                    RichText::new(f.law.name()).strong()
+                } else {
+                    RichText::new(f.law.name())
+                };
+                ui.label(name).on_hover_text(f.law.formula());
+                ui.label(format!(
+                    "{p} {:.3} ± {:.3}\n{q} {:.3} ± {:.3}",
+                    f.p, f.p_err, f.q, f.q_err
+                ));
+                ui.label(format!("{:.1}", f.aic - best_aic));
+                ui.end_row();
+            }
+        });
+    let text = verdict_summary(fit, provisional);
+    ui.add(egui::Label::new(RichText::new(format!("Verdict: {text}")).small()).wrap())
+        .on_hover_text(format!(
+            "Lowest AIC wins when it leads by at least {} and wins in at least {:.0}% of the \
+             jackknife resamples ({}); otherwise undetermined. The time points share \
+             trajectories, so errors come from deleting whole units, never from a \
+             least-squares formula.",
+            crate::analysis::MIN_AIC_MARGIN,
+            100.0 * crate::analysis::MIN_CONFIDENCE,
+            fit.error_method
+        ));
 }
 
 /// egui's default fonts, with Hack as a fallback of the proportional family: it has the

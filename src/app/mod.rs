@@ -5,15 +5,18 @@ mod controls;
 mod curves;
 mod explorer;
 mod files;
+mod phase_map;
 mod plots;
 mod settings;
 
 pub use controls::TypedError;
 pub use curves::{PlotCache, Series, color32, series};
 pub use explorer::{
-    CONFIRM_SECONDS, DEBOUNCE_SECONDS, Explorer, ExplorerOptions, PendingStart, WORKER_NICE,
+    CONFIRM_SECONDS, DEBOUNCE_SECONDS, Explorer, ExplorerOptions, PendingStart, View, WORKER_NICE,
+    verdict_summary,
 };
 pub use files::{FileAction, FileRequest, Files, MAX_RECENT};
+pub use phase_map::{MapEdit, MapTextures, Marker, map_name, verdict_letter};
 pub use plots::{Y_AXIS_WIDTH, decade_spacer, log_tick_label, power_of_ten};
 pub use settings::{AxisMode, DisplaySettings, STORAGE_KEY, SavedState};
 // The worker and the session are egui-free and live in `sim`; re-exported for the app's users.

@@ -111,27 +111,102 @@ fn linear_label(mark: GridMark, _range: &RangeInclusive<f64>) -> String {
     linear_tick_label(mark.value, mark.step_size)
 }
 
-/// Draw every enabled plot, stacked, sharing the time axis.
+/// The fitted law of the current curve over its window, in data units.
+pub struct FitOverlay {
+    pub window: (f64, f64),
+    /// `(t, value)` of the best law inside the window.
+    pub points: Vec<(f64, f64)>,
+    pub color: Color32,
+    /// `algebraic (provisional)` and the like, for the hover.
+    pub label: String,
+}
+
+/// The thermal prediction for the paramagnet's sz: classical (what DTWA+TWA should approach)
+/// and quantum.
+pub struct ThermalLine {
+    pub classical: f64,
+    pub quantum: f64,
+}
+
+/// One curve's local exponent: color, label and `(t, -d ln sx / d ln t)`.
+pub type ExponentCurve<'a> = (Color32, &'a str, Vec<(f64, f64)>);
+
+/// What the plots draw besides the curves.
+#[derive(Default)]
+pub struct Overlays<'a> {
+    pub fit: Option<FitOverlay>,
+    pub thermal: Option<ThermalLine>,
+    /// Per curve: color, label and the local exponent `(t, -d ln sx / d ln t)`.
+    pub local_exponent: Vec<ExponentCurve<'a>>,
+}
+
+/// Draw every enabled plot, stacked, sharing the time axis. Returns the screen frame of the sx
+/// plot, if shown (the map inset goes in its corner).
 pub fn plots_ui(
     ui: &mut Ui,
     curves: &[Shown<'_>],
     display: &DisplaySettings,
     markers: Option<(&Params, &[f64])>,
-) {
+    overlays: &Overlays<'_>,
+) -> Option<egui::Rect> {
     let panels = display.panels();
-    if panels.is_empty() {
+    let extra = usize::from(display.show_local_exponent);
+    if panels.is_empty() && extra == 0 {
         ui.label("No plot selected: tick sx, sz or photons & drift above.");
-        return;
+        return None;
     }
+    let n = (panels.len() + extra) as f32;
     let gap = ui.spacing().item_spacing.y;
-    let height = ((ui.available_height() - gap * (panels.len() as f32 - 1.0))
-        / panels.len() as f32)
-        .max(80.0);
+    let height = ((ui.available_height() - gap * (n - 1.0)) / n).max(80.0);
+    let mut sx_frame = None;
     for (obs, title) in panels {
-        observable_plot(ui, obs, title, curves, display, markers, height);
+        let frame = observable_plot(ui, obs, title, curves, display, markers, overlays, height);
+        if obs == Observable::Sx {
+            sx_frame = Some(frame);
+        }
     }
+    if display.show_local_exponent {
+        local_exponent_plot(ui, &overlays.local_exponent, display, height);
+    }
+    sx_frame
 }
 
+/// The local exponent of each curve: a plateau at gamma for a power law, a rising line for a
+/// logarithmic law, t/tau for an exponential.
+fn local_exponent_plot(
+    ui: &mut Ui,
+    curves: &[ExponentCurve<'_>],
+    display: &DisplaySettings,
+    height: f32,
+) {
+    let log_x = display.axis.log_x();
+    let mut plot = Plot::new("local-exponent")
+        .height(height)
+        .y_axis_min_width(Y_AXIS_WIDTH)
+        .allow_scroll(false)
+        .link_axis(Id::unique("spinboson-time-axis"), [true, false])
+        .link_cursor(Id::unique("spinboson-time-axis"), [true, false])
+        .x_axis_label(if log_x { "t (log)" } else { "t" })
+        .y_axis_label("-d ln sx / d ln t")
+        .y_axis_formatter(linear_label);
+    if log_x {
+        plot = plot
+            .x_grid_spacer(decade_spacer)
+            .x_axis_formatter(log_tick_label);
+    }
+    plot.show(ui, |plot_ui| {
+        for (color, label, points) in curves {
+            let pts: Vec<[f64; 2]> = points
+                .iter()
+                .filter(|(t, _)| !log_x || *t > 0.0)
+                .map(|&(t, v)| [if log_x { t.log10() } else { t }, v])
+                .collect();
+            plot_ui.line(Line::new(*label, pts).color(*color).width(1.6));
+        }
+    });
+}
+
+#[allow(clippy::too_many_arguments)]
 fn observable_plot(
     ui: &mut Ui,
     obs: Observable,
@@ -139,8 +214,9 @@ fn observable_plot(
     curves: &[Shown<'_>],
     display: &DisplaySettings,
     markers: Option<(&Params, &[f64])>,
+    overlays: &Overlays<'_>,
     height: f32,
-) {
+) -> egui::Rect {
     let axis = display.axis;
     let (log_x, log_y) = (axis.log_x(), axis.log_y());
     let y_name = match obs {
@@ -219,6 +295,45 @@ fn observable_plot(
                 );
             }
         }
+        let tx = |t: f64| if log_x { t.log10() } else { t };
+        let ty = |v: f64| if log_y { v.abs().log10() } else { v };
+        if obs == Observable::Sx
+            && let Some(fit) = &overlays.fit
+        {
+            plot_ui.span(
+                Span::new("fit window", tx(fit.window.0)..=tx(fit.window.1))
+                    .fill(Color32::from_rgba_unmultiplied(140, 140, 140, 36))
+                    .border_width(0.0),
+            );
+            let pts: Vec<[f64; 2]> = fit
+                .points
+                .iter()
+                .filter(|(t, v)| (!log_x || *t > 0.0) && (!log_y || *v != 0.0))
+                .map(|&(t, v)| [tx(t), ty(v)])
+                .collect();
+            plot_ui.line(
+                Line::new(format!("fit: {}", fit.label), pts)
+                    .color(fit.color)
+                    .width(2.0)
+                    .style(egui_plot::LineStyle::dashed_dense()),
+            );
+        }
+        if obs == Observable::Sz
+            && let Some(th) = &overlays.thermal
+            && (!log_y || th.classical != 0.0)
+        {
+            plot_ui.hline(
+                egui_plot::HLine::new(
+                    format!(
+                        "thermal sz: {:.3} (classical, what DTWA+TWA should reach); {:.3} (quantum)",
+                        th.classical, th.quantum
+                    ),
+                    ty(th.classical),
+                )
+                .color(Color32::from_rgb(200, 60, 60))
+                .style(egui_plot::LineStyle::dashed_loose()),
+            );
+        }
         // Pinned curves under the current one: draw in reverse order.
         for shown in curves.iter().rev() {
             let alpha = if shown.faded { 0.35 } else { 1.0 };
@@ -241,13 +356,34 @@ fn observable_plot(
                     .width(width),
             );
         }
+        let thermal_hover = (obs == Observable::Sz)
+            .then_some(overlays.thermal.as_ref())
+            .flatten()
+            .and_then(|th| {
+                let pointer = plot_ui.pointer_coordinate()?;
+                let transform = plot_ui.transform();
+                let line = transform.position_from_point(&PlotPoint::new(pointer.x, ty(th.classical)));
+                let at = transform.position_from_point(&pointer);
+                ((line.y - at.y).abs() < 5.0).then(|| {
+                    format!(
+                        "Thermal sz = {:.3}: the state of h Σsz + ω Σa†a with the initial energy \
+                         (classical spins and fields, what DTWA+TWA should relax to); with \
+                         Pauli spins and Bose photons {:.3}. Energy matching neglects the \
+                         coupling energy (see the README).",
+                        th.classical, th.quantum
+                    )
+                })
+            });
         marker_items
             .as_ref()
             .and_then(|m| m.hover_text(plot_ui.pointer_coordinate(), plot_ui.transform()))
+            .or(thermal_hover)
     });
+    let frame = *response.transform.frame();
     if let Some(text) = response.inner {
         response.response.on_hover_text_at_pointer(text);
     }
+    frame
 }
 
 /// The t_h line and t_omega band in plot coordinates, clipped to the plotted times.

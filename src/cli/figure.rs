@@ -85,10 +85,18 @@ pub fn figure_command(args: &FigureArgs) -> Result<(), CliError> {
     bar.finish_and_clear();
     // The explorer's colors: family member k takes PALETTE[k]; a single run the current color.
     let family = preset.family.is_some();
+    let fits: Vec<crate::analysis::FitReport> = results
+        .iter()
+        .map(|(_, p, e)| {
+            let window = crate::analysis::Timescales::from_params(p);
+            crate::analysis::fit_ensemble(e, crate::analysis::WindowRequest::Auto(window))
+        })
+        .collect();
     let views: Vec<CurveView<'_>> = results
         .iter()
+        .zip(&fits)
         .enumerate()
-        .map(|(k, (label, params, ensemble))| CurveView {
+        .map(|(k, ((label, params, ensemble), fit))| CurveView {
             label,
             params,
             ensemble,
@@ -98,6 +106,7 @@ pub fn figure_command(args: &FigureArgs) -> Result<(), CliError> {
             } else {
                 CURRENT_COLOR
             },
+            fit: Some(fit),
         })
         .collect();
     let title = if preset.description.is_empty() {

@@ -55,6 +55,14 @@ pub struct DisplaySettings {
     pub show_error_bands: bool,
     /// t_h line and t_omega band.
     pub show_timescales: bool,
+    /// The Fig. 1 regime map as an inset in the sx plot (explorer only).
+    pub show_map_inset: bool,
+    /// The fitted relaxation law over its window (explorer only).
+    pub show_fit: bool,
+    /// The paramagnet's thermal sz as a line on the sz plot (explorer only).
+    pub show_thermal: bool,
+    /// The local exponent -d ln sx / d ln t as a panel of its own (explorer only).
+    pub show_local_exponent: bool,
 }
 
 impl Default for DisplaySettings {
@@ -66,6 +74,10 @@ impl Default for DisplaySettings {
             show_extra: false,
             show_error_bands: true,
             show_timescales: true,
+            show_map_inset: true,
+            show_fit: true,
+            show_thermal: true,
+            show_local_exponent: false,
         }
     }
 }

@@ -71,8 +71,9 @@ impl RunMetadata {
     }
 }
 
-/// The columns of [`tidy_csv`], in order.
-pub const TIDY_CSV_COLUMNS: [&str; 19] = [
+/// The columns of [`tidy_csv`], in order. `sx_fit` is the best-AIC law of the curve's relaxation
+/// fit inside its window (empty outside the window or without a fit; the sidecar has the fit).
+pub const TIDY_CSV_COLUMNS: [&str; 20] = [
     "curve",
     "nt",
     "alpha",
@@ -92,6 +93,7 @@ pub const TIDY_CSV_COLUMNS: [&str; 19] = [
     "n_photon",
     "n_photon_err",
     "energy_drift",
+    "sx_fit",
 ];
 
 /// Every curve in one long ("tidy") table: a row per curve and output time, the curve's
@@ -117,6 +119,9 @@ pub fn tidy_csv(curves: &[CurveView<'_>]) -> Result<String, csv::Error> {
             p.seed.to_string(),
         ];
         let e = c.ensemble;
+        let best = c
+            .fit
+            .and_then(|f| f.best.and_then(|law| f.law(law)).map(|l| (f.window, *l)));
         for (k, t) in e.t.iter().enumerate() {
             let mut row: Vec<String> = fixed.to_vec();
             row.push(t.to_string());
@@ -126,6 +131,10 @@ pub fn tidy_csv(curves: &[CurveView<'_>]) -> Result<String, csv::Error> {
                     row.push(e.stderr_of(o)[k].to_string());
                 }
             }
+            row.push(match best {
+                Some((w, law)) if *t >= w.t_start && *t <= w.t_end => law.eval(*t).to_string(),
+                _ => String::new(),
+            });
             writer.write_record(&row)?;
         }
     }
@@ -150,6 +159,8 @@ pub struct CurveMetadata {
     pub stop_reason: Option<&'static str>,
     /// The curve's color on screen and in figures (`#rrggbb`).
     pub color: String,
+    /// The relaxation fit of sx, as in `spinboson run --fit`'s sidecar.
+    pub fit: Option<serde_json::Value>,
 }
 
 /// The JSON sidecar of a tidy export.
@@ -182,6 +193,7 @@ impl ExportMetadata {
                     error_units: c.ensemble.units,
                     stop_reason: c.stop.map(StopReason::name),
                     color: c.color.hex(),
+                    fit: c.fit.map(|f| crate::analysis::fit_json(f, c.params)),
                 })
                 .collect(),
         }

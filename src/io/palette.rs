@@ -2,6 +2,7 @@
 //! renderer and the CSV export all take, so the screen, an exported figure and the CSV's series
 //! names cannot drift apart.
 
+use crate::analysis::FitReport;
 use crate::physics::Params;
 use crate::sim::{Ensemble, StopReason};
 use serde::Serialize;
@@ -42,6 +43,8 @@ pub struct CurveView<'a> {
     pub ensemble: &'a Ensemble,
     pub stop: Option<StopReason>,
     pub color: Rgb,
+    /// The relaxation fit of its sx, if one was made.
+    pub fit: Option<&'a FitReport>,
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use super::family::{Family, FamilyError, FamilyParameter};
 use super::job::{JobOutcome, Progress, SimError, StopReason};
 use super::worker::{JobRunner, Waker, Worker, WorkerError, WorkerMsg};
 use super::{Ensemble, JobRequest};
+use crate::analysis::{FitReport, Timescales, WindowRequest, fit_ensemble};
 use crate::io::{CURRENT_COLOR, CurveView, PALETTE, Rgb};
 use crate::physics::{Model, Observable, Params};
 use std::collections::VecDeque;
@@ -97,6 +98,8 @@ pub struct SessionCurve {
     /// Why its run stopped; `None` while it runs.
     pub stop: Option<StopReason>,
     pub color: Rgb,
+    /// The relaxation fit of its sx on the session's window (provisional while `stop` is None).
+    pub fit: Option<Arc<FitReport>>,
 }
 
 impl SessionCurve {
@@ -142,7 +145,17 @@ impl SessionCurve {
             ensemble: &self.ensemble,
             stop: self.stop,
             color: self.color,
+            fit: self.fit.as_deref(),
         }
+    }
+
+    /// Fit this curve's sx on `window` (`None`: the default window of its parameters).
+    fn refit(&mut self, window: Option<(f64, f64)>) {
+        let request = match window {
+            Some((t_start, t_end)) => WindowRequest::Manual { t_start, t_end },
+            None => WindowRequest::Auto(Timescales::from_params(&self.params)),
+        };
+        self.fit = Some(Arc::new(fit_ensemble(&self.ensemble, request)));
     }
 }
 
@@ -327,6 +340,8 @@ pub struct Session {
     problem: Option<RunProblem>,
     cost: CostModel,
     threads: usize,
+    /// The fit window of every curve: `None` for each curve's default window.
+    fit_window: Option<(f64, f64)>,
 }
 
 impl Session {
@@ -380,6 +395,27 @@ impl Session {
             problem: None,
             cost: CostModel::default(),
             threads,
+            fit_window: None,
+        }
+    }
+
+    /// The fit window of every curve (`None`: each curve's default window, from its `t_h` to
+    /// where sx drops into the noise or, with fast photons, `t_omega`).
+    pub fn fit_window(&self) -> Option<(f64, f64)> {
+        self.fit_window
+    }
+
+    /// Set the fit window and refit every curve (a fit takes about a millisecond).
+    pub fn set_fit_window(&mut self, window: Option<(f64, f64)>) {
+        if window == self.fit_window {
+            return;
+        }
+        self.fit_window = window;
+        if let Some(c) = self.current.as_mut() {
+            c.refit(window);
+        }
+        for p in &mut self.pins {
+            p.refit(window);
         }
     }
 
@@ -731,14 +767,18 @@ impl Session {
     }
 
     fn show(&mut self, job: &JobRecord, ensemble: Arc<Ensemble>, stop: Option<StopReason>) {
-        self.current = Some(SessionCurve {
+        let mut curve = SessionCurve {
             serial: SessionCurve::CURRENT_SERIAL,
             origin: Origin::Current,
             params: job.params.clone(),
             ensemble,
             stop,
             color: CURRENT_COLOR,
-        });
+            fit: None,
+        };
+        // Fits follow the partials (about 1 ms each, at most every 100 ms).
+        curve.refit(self.fit_window);
+        self.current = Some(curve);
         self.current_is_stale = false;
     }
 
