@@ -5,7 +5,7 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let Some(command) = cli.command else {
-        return explorer();
+        return explorer(cli.preset.as_deref());
     };
     match execute(command) {
         Ok(()) => ExitCode::SUCCESS,
@@ -17,8 +17,16 @@ fn main() -> ExitCode {
 }
 
 #[cfg(feature = "gui")]
-fn explorer() -> ExitCode {
-    match spinboson::app::run_native() {
+fn explorer(preset: Option<&std::path::Path>) -> ExitCode {
+    let preset = match preset.map(spinboson::io::Preset::load_named) {
+        None => None,
+        Some(Ok(loaded)) => Some(loaded.preset),
+        Some(Err(e)) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match spinboson::app::run_native(preset) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: cannot open the explorer window: {e}");
@@ -28,7 +36,7 @@ fn explorer() -> ExitCode {
 }
 
 #[cfg(not(feature = "gui"))]
-fn explorer() -> ExitCode {
+fn explorer(_preset: Option<&std::path::Path>) -> ExitCode {
     // Built without the `gui` feature: show what the program can do instead.
     <Cli as clap::CommandFactory>::command().print_help().ok();
     ExitCode::SUCCESS

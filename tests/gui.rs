@@ -221,22 +221,7 @@ fn family_runs_members_in_turn_and_pins_each() {
     for (k, omega) in [3.6, 5.0, 7.5, 10.0].into_iter().enumerate() {
         let job = h.state().current_job().cloned().expect("member running");
         assert_eq!(job.params.omega, omega);
-        let WorkerMsg::Progress(p) = partial(job.job_id, 0.1 * (k + 1) as f64) else {
-            unreachable!()
-        };
-        let outcome = spinboson::sim::JobOutcome {
-            job_id: job.job_id,
-            ensemble: p.partial.as_deref().cloned(),
-            stop: spinboson::sim::StopReason::Completed,
-            trajectories_completed: 16,
-            steps_done: 200,
-            elapsed: Duration::from_millis(100),
-        };
-        h.state_mut().deliver(WorkerMsg::Finished {
-            job_id: job.job_id,
-            result: Ok(Box::new(outcome)),
-        });
-        h.run_steps(1);
+        finish_current(&mut h, 0.1 * (k + 1) as f64);
     }
     let labels: Vec<String> = h.state().legend().into_iter().map(|(l, _)| l).collect();
     let expected: Vec<String> = ["3.6", "5", "7.5", "10"]

@@ -47,6 +47,12 @@ pub struct ExplorerOptions {
     pub params: Option<Params>,
     /// Try native file dialogs (rfd) before the path box. Tests turn this off.
     pub file_dialogs: bool,
+    /// Open on this preset (its family runs at once).
+    pub preset: Option<Preset>,
+    /// Scheduling priority of the simulation threads ([`WORKER_NICE`] in the app; 0 in tests).
+    pub nice: i32,
+    /// Record frame intervals while input arrives, and print them with each run's rate on exit.
+    pub frame_stats: bool,
 }
 
 /// The family editor's fields.
@@ -144,6 +150,74 @@ pub struct Explorer {
     maps: MapTextures,
     /// The fit window as typed: `None` for each curve's default window.
     fit_window: Option<(f64, f64)>,
+    frame_stats: Option<FrameStats>,
+}
+
+/// Frame intervals while input arrives and the runs' rates, for the responsiveness measurement
+/// (`SPINBOSON_FRAME_STATS=1`); printed to stderr every 5 s, after each run and on exit.
+#[derive(Default)]
+struct FrameStats {
+    last_frame: Option<std::time::Instant>,
+    last_print: Option<std::time::Instant>,
+    /// Seconds between a frame with input and the frame before it.
+    input_intervals: Vec<f64>,
+    /// (trajectory-steps per second, seconds) of every completed run.
+    runs: Vec<(f64, f64)>,
+    reported_job: u64,
+}
+
+impl FrameStats {
+    fn frame(&mut self, had_input: bool, session: &Session) {
+        let now = std::time::Instant::now();
+        if let Some(last) = self.last_frame
+            && had_input
+        {
+            self.input_intervals.push((now - last).as_secs_f64());
+        }
+        self.last_frame = Some(now);
+        if let (Some(job), Some(status)) = (session.current_job(), session.status())
+            && job.job_id != self.reported_job
+            && matches!(status.finished, Some(Ok(crate::sim::StopReason::Completed)))
+        {
+            self.reported_job = job.job_id;
+            let secs = status.elapsed.as_secs_f64();
+            self.runs
+                .push((status.steps_done as f64 / secs.max(1e-9), secs));
+            self.print();
+        }
+        if self
+            .last_print
+            .is_none_or(|t| (now - t).as_secs_f64() > 5.0)
+        {
+            self.last_print = Some(now);
+            self.print();
+        }
+    }
+
+    fn print(&self) {
+        let mut v = self.input_intervals.clone();
+        v.sort_by(f64::total_cmp);
+        let pick = |q: f64| {
+            v.get(((v.len() as f64 - 1.0) * q).round() as usize)
+                .copied()
+        };
+        eprintln!(
+            "frame intervals with input: n = {}, median {:.1} ms, p95 {:.1} ms, max {:.1} ms",
+            v.len(),
+            1e3 * pick(0.5).unwrap_or(f64::NAN),
+            1e3 * pick(0.95).unwrap_or(f64::NAN),
+            1e3 * v.last().copied().unwrap_or(f64::NAN)
+        );
+        for (rate, secs) in &self.runs {
+            eprintln!("run: {rate:.4e} trajectory-steps/s over {secs:.2} s");
+        }
+    }
+}
+
+impl Drop for FrameStats {
+    fn drop(&mut self) {
+        self.print();
+    }
 }
 
 impl Explorer {
@@ -169,7 +243,7 @@ impl Explorer {
                     ctx.request_repaint();
                 }
             });
-            match Session::spawn(options.threads, WORKER_NICE, waker) {
+            match Session::spawn(options.threads, options.nice, waker) {
                 Ok(s) => s,
                 Err(e) => {
                     notice = Some(format!("Simulations are unavailable: {e}"));
@@ -205,8 +279,17 @@ impl Explorer {
             view: View::Curves,
             maps: MapTextures::default(),
             fit_window: None,
+            frame_stats: options.frame_stats.then(FrameStats::default),
         };
-        explorer.commit();
+        match &options.preset {
+            Some(preset) => {
+                if let Err(e) = explorer.apply_preset(preset, &preset.name) {
+                    explorer.notice = Some(format!("The preset could not be opened: {e}"));
+                    explorer.commit();
+                }
+            }
+            None => explorer.commit(),
+        }
         explorer
     }
 
@@ -659,6 +742,10 @@ impl Explorer {
             ui.ctx().clone()
         });
         self.poll();
+        if let Some(stats) = self.frame_stats.as_mut() {
+            let had_input = ui.input(|i| !i.events.is_empty());
+            stats.frame(had_input, &self.session);
+        }
 
         egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
         let edit = egui::Panel::left("controls")
@@ -1168,8 +1255,10 @@ impl Explorer {
                 (frame.width() * 0.28).clamp(150.0, 300.0),
                 (frame.height() * 0.42).clamp(90.0, 190.0),
             );
+            // Bottom left: sx starts at 1 (top left) and decays to the right, on every axis
+            // mode, so this corner holds the least data.
             let inset = egui::Rect::from_min_size(
-                egui::pos2(frame.right() - size.x - 6.0, frame.top() + 6.0),
+                egui::pos2(frame.left() + 6.0, frame.bottom() - size.y - 6.0),
                 size,
             );
             let spec = self.map_spec(MapKind::Fig1);

@@ -28,8 +28,12 @@ pub use crate::sim::{
 /// The app icon (also in `assets/icon.png`).
 pub const ICON_PNG: &[u8] = include_bytes!("../../assets/icon.png");
 
-/// Open the explorer window and run until it closes.
-pub fn run_native() -> eframe::Result {
+/// Open the explorer window (on `preset`, or the last saved state) and run until it closes.
+///
+/// Two environment variables serve measurements (README, *Responsiveness*):
+/// `SPINBOSON_WORKER_NICE` sets the simulation threads' priority (default 10) and
+/// `SPINBOSON_FRAME_STATS=1` prints frame intervals during input and each run's rate on exit.
+pub fn run_native(preset: Option<crate::io::Preset>) -> eframe::Result {
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("spinboson explorer")
         .with_app_id("spinboson")
@@ -48,12 +52,19 @@ pub fn run_native() -> eframe::Result {
         options,
         Box::new(|cc| {
             let saved = cc.storage.and_then(|s| s.get_string(STORAGE_KEY));
+            let nice = std::env::var("SPINBOSON_WORKER_NICE")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(WORKER_NICE);
             Ok(Box::new(Explorer::new(ExplorerOptions {
                 simulate: true,
                 threads: 0,
                 saved,
                 params: None,
                 file_dialogs: true,
+                preset,
+                nice,
+                frame_stats: std::env::var_os("SPINBOSON_FRAME_STATS").is_some(),
             })))
         }),
     )

@@ -171,6 +171,25 @@ pub fn plots_ui(
     sx_frame
 }
 
+/// A plot of the stack: its height, the value axis width every plot shares (so the time axes
+/// line up), the wheel zooming (below) instead of panning, the time axis linked to the others.
+fn stacked_plot<'a>(plot: Plot<'a>, height: f32, log_x: bool, y_title: String) -> Plot<'a> {
+    let plot = plot
+        .height(height)
+        .y_axis_min_width(Y_AXIS_WIDTH)
+        .allow_scroll(false)
+        .link_axis(Id::unique("spinboson-time-axis"), [true, false])
+        .link_cursor(Id::unique("spinboson-time-axis"), [true, false])
+        .x_axis_label(if log_x { "t (log)" } else { "t" })
+        .y_axis_label(y_title);
+    if log_x {
+        plot.x_grid_spacer(decade_spacer)
+            .x_axis_formatter(log_tick_label)
+    } else {
+        plot
+    }
+}
+
 /// The local exponent of each curve: a plateau at gamma for a power law, a rising line for a
 /// logarithmic law, t/tau for an exponential.
 fn local_exponent_plot(
@@ -180,20 +199,13 @@ fn local_exponent_plot(
     height: f32,
 ) {
     let log_x = display.axis.log_x();
-    let mut plot = Plot::new("local-exponent")
-        .height(height)
-        .y_axis_min_width(Y_AXIS_WIDTH)
-        .allow_scroll(false)
-        .link_axis(Id::unique("spinboson-time-axis"), [true, false])
-        .link_cursor(Id::unique("spinboson-time-axis"), [true, false])
-        .x_axis_label(if log_x { "t (log)" } else { "t" })
-        .y_axis_label("-d ln sx / d ln t")
-        .y_axis_formatter(linear_label);
-    if log_x {
-        plot = plot
-            .x_grid_spacer(decade_spacer)
-            .x_axis_formatter(log_tick_label);
-    }
+    let plot = stacked_plot(
+        Plot::new("local-exponent"),
+        height,
+        log_x,
+        "-d ln sx / d ln t".into(),
+    )
+    .y_axis_formatter(linear_label);
     plot.show(ui, |plot_ui| {
         for (color, label, points) in curves {
             let pts: Vec<[f64; 2]> = points
@@ -231,15 +243,7 @@ fn observable_plot(
     } else {
         title.to_string()
     };
-    let mut plot = Plot::new(("plot", obs as usize))
-        .height(height)
-        .y_axis_min_width(Y_AXIS_WIDTH)
-        // The wheel zooms (below) instead of panning; drag pans, double-click resets.
-        .allow_scroll(false)
-        .link_axis(Id::unique("spinboson-time-axis"), [true, false])
-        .link_cursor(Id::unique("spinboson-time-axis"), [true, false])
-        .x_axis_label(if log_x { "t (log)" } else { "t" })
-        .y_axis_label(y_title)
+    let mut plot = stacked_plot(Plot::new(("plot", obs as usize)), height, log_x, y_title)
         .label_formatter(move |pos: &HoverPosition<'_>| {
             let (name, p) = match pos {
                 HoverPosition::NearDataPoint {
@@ -253,11 +257,6 @@ fn observable_plot(
             let sep = if name.is_empty() { "" } else { "\n" };
             Some(format!("{name}{sep}t = {t:.4}\n{y_name} = {v:.4}"))
         });
-    if log_x {
-        plot = plot
-            .x_grid_spacer(decade_spacer)
-            .x_axis_formatter(log_tick_label);
-    }
     if log_y {
         plot = plot
             .y_grid_spacer(decade_spacer)

@@ -17,6 +17,9 @@ use std::path::PathBuf;
                   adiabatic_vs_full."
 )]
 pub struct Cli {
+    /// Open the explorer on this preset (a file or a built-in name) instead of the last state.
+    #[arg(long, value_name = "FILE.ron|NAME")]
+    pub preset: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }

@@ -4,7 +4,7 @@
 //! Log axes are drawn the way the explorer draws them: the data are transformed with
 //! [`AxisMode::transform`] and the ticks sit on whole decades, labelled with their values.
 
-use super::atomic::{WriteError, persist, temp_dir_for, write_atomic};
+use super::atomic::{WriteError, persist, temp_dir_for, without_temp_path, write_atomic};
 use super::display::{AxisMode, DisplaySettings, linear_tick_label};
 use super::palette::{CurveView, Rgb};
 use crate::physics::t_h;
@@ -56,12 +56,12 @@ impl FigureFormat {
     }
 }
 
-fn draw_err(e: impl std::fmt::Display) -> FigureError {
+pub(crate) fn draw_err(e: impl std::fmt::Display) -> FigureError {
     FigureError::Draw(e.to_string())
 }
 
 /// Register the bundled sans-serif font with plotters (once per process).
-fn register_font() {
+pub(crate) fn register_font() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         // The font is compiled in and known to parse; a failure would only lose the text.
@@ -80,20 +80,78 @@ pub fn figure_size(display: &DisplaySettings) -> (u32, u32) {
     (FIGURE_WIDTH + LEGEND_WIDTH, PANEL_HEIGHT * n)
 }
 
+/// Something drawn with plotters on any backend: a figure of curves, or a regime map.
+pub(crate) trait Drawing {
+    /// Size in pixels (SVG user units).
+    fn size(&self) -> (u32, u32);
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), FigureError>;
+}
+
+/// Render `drawing` to an SVG string.
+pub(crate) fn render_svg_of(drawing: &impl Drawing) -> Result<String, FigureError> {
+    register_font();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, drawing.size()).into_drawing_area();
+        drawing.draw(&root)?;
+        root.present().map_err(draw_err)?;
+    }
+    Ok(svg)
+}
+
+/// Render `drawing` and write it to `path` (`.svg` or `.png`) through a temporary file and a
+/// rename.
+pub(crate) fn write_drawing(path: &Path, drawing: &impl Drawing) -> Result<(), FigureError> {
+    match FigureFormat::from_path(path)? {
+        FigureFormat::Svg => write_atomic(path, render_svg_of(drawing)?.as_bytes())?,
+        FigureFormat::Png => {
+            register_font();
+            let tmp = tempfile::Builder::new()
+                .suffix(".png")
+                .tempfile_in(temp_dir_for(path))
+                .map_err(|e| WriteError {
+                    path: path.to_path_buf(),
+                    source: without_temp_path(e),
+                })?;
+            {
+                let root = BitMapBackend::new(tmp.path(), drawing.size()).into_drawing_area();
+                drawing.draw(&root)?;
+                root.present().map_err(draw_err)?;
+            }
+            persist(tmp, path)?;
+        }
+    }
+    Ok(())
+}
+
+/// The curves of a run or a family, one panel per observable.
+struct CurvesFigure<'a> {
+    curves: &'a [CurveView<'a>],
+    display: &'a DisplaySettings,
+    title: &'a str,
+}
+
+impl Drawing for CurvesFigure<'_> {
+    fn size(&self) -> (u32, u32) {
+        figure_size(self.display)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), FigureError> {
+        draw(root, self.curves, self.display, self.title)
+    }
+}
+
 /// Render to an SVG string.
 pub fn render_svg(
     curves: &[CurveView<'_>],
     display: &DisplaySettings,
     title: &str,
 ) -> Result<String, FigureError> {
-    register_font();
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, figure_size(display)).into_drawing_area();
-        draw(&root, curves, display, title)?;
-        root.present().map_err(draw_err)?;
-    }
-    Ok(svg)
+    render_svg_of(&CurvesFigure {
+        curves,
+        display,
+        title,
+    })
 }
 
 /// Render and write to `path` (`.svg` or `.png`) through a temporary file and a rename.
@@ -103,29 +161,14 @@ pub fn write_figure(
     display: &DisplaySettings,
     title: &str,
 ) -> Result<(), FigureError> {
-    match FigureFormat::from_path(path)? {
-        FigureFormat::Svg => {
-            let svg = render_svg(curves, display, title)?;
-            write_atomic(path, svg.as_bytes())?;
-        }
-        FigureFormat::Png => {
-            register_font();
-            let tmp = tempfile::Builder::new()
-                .suffix(".png")
-                .tempfile_in(temp_dir_for(path))
-                .map_err(|source| WriteError {
-                    path: path.to_path_buf(),
-                    source,
-                })?;
-            {
-                let root = BitMapBackend::new(tmp.path(), figure_size(display)).into_drawing_area();
-                draw(&root, curves, display, title)?;
-                root.present().map_err(draw_err)?;
-            }
-            persist(tmp, path)?;
-        }
-    }
-    Ok(())
+    write_drawing(
+        path,
+        &CurvesFigure {
+            curves,
+            display,
+            title,
+        },
+    )
 }
 
 /// Tick label of an axis that carries log10 of the data: the decade's value.

@@ -4,13 +4,11 @@
 //! (Fig. 1 is a qualitative portrait). Labels sit at the centre of each regime's cells; the
 //! current parameters, when given, are marked with a ring.
 
-use super::atomic::{WriteError, persist, temp_dir_for, write_atomic};
-use super::figure::{FigureError, FigureFormat};
+use super::figure::{Drawing, FigureError, draw_err, render_svg_of, write_drawing};
 use crate::physics::{Regime, alpha_c, regime, regime_weights};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::path::Path;
-use std::sync::Once;
 
 /// Which map.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,23 +48,6 @@ pub fn regime_color(r: Regime) -> RGBColor {
         Regime::Algebraic => RGBColor(150, 220, 180),
         Regime::Exponential => RGBColor(230, 170, 210),
     }
-}
-
-fn draw_err(e: impl std::fmt::Display) -> FigureError {
-    FigureError::Draw(e.to_string())
-}
-
-fn register_font() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        // The font is compiled in and known to parse; a failure would only lose the text.
-        plotters::style::register_font(
-            "sans-serif",
-            FontStyle::Normal,
-            epaint_default_fonts::UBUNTU_LIGHT,
-        )
-        .ok();
-    });
 }
 
 /// The shaded map as cells, for a front end that paints it itself (the explorer).
@@ -282,40 +263,24 @@ fn draw_map<DB: DrawingBackend>(
     Ok(())
 }
 
+impl Drawing for MapSpec {
+    fn size(&self) -> (u32, u32) {
+        MAP_SIZE
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), FigureError> {
+        draw_map(root, self)
+    }
+}
+
 /// Render a map to an SVG string.
 pub fn render_map_svg(spec: &MapSpec) -> Result<String, FigureError> {
-    register_font();
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, MAP_SIZE).into_drawing_area();
-        draw_map(&root, spec)?;
-        root.present().map_err(draw_err)?;
-    }
-    Ok(svg)
+    render_svg_of(spec)
 }
 
 /// Render a map and write it to `path` (`.svg` or `.png`) atomically.
 pub fn write_map(path: &Path, spec: &MapSpec) -> Result<(), FigureError> {
-    match FigureFormat::from_path(path)? {
-        FigureFormat::Svg => write_atomic(path, render_map_svg(spec)?.as_bytes())?,
-        FigureFormat::Png => {
-            register_font();
-            let tmp = tempfile::Builder::new()
-                .suffix(".png")
-                .tempfile_in(temp_dir_for(path))
-                .map_err(|source| WriteError {
-                    path: path.to_path_buf(),
-                    source,
-                })?;
-            {
-                let root = BitMapBackend::new(tmp.path(), MAP_SIZE).into_drawing_area();
-                draw_map(&root, spec)?;
-                root.present().map_err(draw_err)?;
-            }
-            persist(tmp, path)?;
-        }
-    }
-    Ok(())
+    write_drawing(path, spec)
 }
 
 #[cfg(test)]
