@@ -105,9 +105,49 @@ fn unlog(v: f64, log: bool) -> f64 {
     if log { 10f64.powf(v) } else { v }
 }
 
+/// Grid marks for a linear axis: labelled steps of 1, 2 or 5 times a power of ten, about five
+/// across the visible range however short the plot, with unlabelled minor marks between them.
+/// (egui_plot's default steps by powers of ten only, so a short panel spanning 0.8 showed a
+/// single label.)
+pub fn nice_spacer(input: GridInput) -> Vec<GridMark> {
+    let (lo, hi) = input.bounds;
+    if !(lo.is_finite() && hi.is_finite()) || hi <= lo {
+        return Vec::new();
+    }
+    let raw = (hi - lo) / 5.0;
+    let magnitude = 10f64.powf(raw.log10().floor());
+    // The 1-2-5 step nearest to a fifth of the range (in ratio).
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * magnitude)
+        .min_by(|a, b| (a / raw).ln().abs().total_cmp(&(b / raw).ln().abs()))
+        .unwrap_or(magnitude);
+    let minor = step / 5.0;
+    let mut marks = Vec::new();
+    let first = (lo / minor).ceil() as i64;
+    let last = (hi / minor).floor() as i64;
+    for k in first..=last {
+        let value = k as f64 * minor;
+        let major = k.rem_euclid(5) == 0;
+        marks.push(GridMark {
+            value: if major {
+                (value / step).round() * step
+            } else {
+                value
+            },
+            step_size: if major { step } else { minor },
+        });
+    }
+    marks
+}
+
 /// Tick label of a linear value axis: as many digits as the tick spacing needs (tiny drifts
-/// read `2.0e-5`, not `0`).
-fn linear_label(mark: GridMark, _range: &RangeInclusive<f64>) -> String {
+/// read `2.0e-5`, not `0`); minor marks of [`nice_spacer`] are not labelled.
+fn linear_label(mark: GridMark, range: &RangeInclusive<f64>) -> String {
+    let major = (range.end() - range.start()) / 5.0;
+    if mark.step_size < 0.5 * major {
+        return String::new();
+    }
     linear_tick_label(mark.value, mark.step_size)
 }
 
@@ -186,7 +226,8 @@ fn stacked_plot<'a>(plot: Plot<'a>, height: f32, log_x: bool, y_title: String) -
         plot.x_grid_spacer(decade_spacer)
             .x_axis_formatter(log_tick_label)
     } else {
-        plot
+        plot.x_grid_spacer(nice_spacer)
+            .x_axis_formatter(linear_label)
     }
 }
 
@@ -205,6 +246,7 @@ fn local_exponent_plot(
         log_x,
         "-d ln sx / d ln t".into(),
     )
+    .y_grid_spacer(nice_spacer)
     .y_axis_formatter(linear_label);
     plot.show(ui, |plot_ui| {
         for (color, label, points) in curves {
@@ -262,7 +304,9 @@ fn observable_plot(
             .y_grid_spacer(decade_spacer)
             .y_axis_formatter(log_tick_label);
     } else {
-        plot = plot.y_axis_formatter(linear_label);
+        plot = plot
+            .y_grid_spacer(nice_spacer)
+            .y_axis_formatter(linear_label);
     }
     let marker_items = markers
         .filter(|_| display.show_timescales)
@@ -475,6 +519,32 @@ mod tests {
                     m.value
                 );
             }
+        }
+    }
+
+    #[test]
+    fn linear_marks_label_about_five_steps_inside_the_range() {
+        // The energy-drift panel of photon_loss: a short panel spanning 0.8 (one label before).
+        for &(lo, hi) in &[
+            (-0.83, 0.02),
+            (0.0, 1.0),
+            (-2e-5, 3e-5),
+            (-0.27, 0.01),
+            (3.0, 97.0),
+        ] {
+            let range = lo..=hi;
+            let marks = nice_spacer(GridInput {
+                bounds: (lo, hi),
+                base_step_size: (hi - lo) / 100.0,
+            });
+            let labels: Vec<String> = marks
+                .iter()
+                .map(|m| linear_label(*m, &range))
+                .filter(|l| !l.is_empty())
+                .collect();
+            assert!((3..=11).contains(&labels.len()), "{lo}..{hi}: {labels:?}");
+            assert!(marks.iter().all(|m| m.value >= lo && m.value <= hi));
+            assert!(!labels.contains(&"-0".to_string()), "{labels:?}");
         }
     }
 
