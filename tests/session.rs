@@ -148,6 +148,33 @@ fn a_family_runs_in_order_pins_each_member_and_returns_the_base() {
 }
 
 #[test]
+fn the_users_curve_comes_back_after_a_family_and_an_edit_that_ends_one_says_so() {
+    let mut s = Session::manual(2);
+    let base = small();
+    let id = s.start(base.clone());
+    s.deliver(finished(id, StopReason::Completed, 0.33));
+    let family = Family {
+        parameter: FamilyParameter::Alpha,
+        values: vec![1.0, 2.0],
+    };
+    s.start_family(&family, &base).expect("starts");
+    complete(&mut s, 0.5);
+    let event = complete(&mut s, 0.6);
+    assert!(matches!(event, Some(SessionEvent::FamilyFinished { .. })));
+    let back = s.current().expect("the user's curve is back");
+    assert_eq!(back.params, base);
+    assert_eq!(back.ensemble.mean[0][0], 0.33);
+    // A parameter change in the middle of a family ends it, and the session says so.
+    s.start_family(&family, &base).expect("starts again");
+    s.start(Params { sigma: 1.0, ..base });
+    assert_eq!(
+        s.problem(),
+        Some(&RunProblem::FamilyInterrupted { left: 2 })
+    );
+    assert!(s.warnings()[0].contains("2 member(s) not run"));
+}
+
+#[test]
 fn a_new_family_replaces_the_old_familys_pins_and_keeps_manual_pins() {
     let mut s = Session::manual(2);
     let base = small();

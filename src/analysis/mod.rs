@@ -9,8 +9,8 @@ mod report;
 
 pub use local_exponent::{LOCAL_EXPONENT_HALF_WIDTH, local_exponent};
 pub use relaxation::{
-    FitReport, FitWindow, Law, LawFit, MIN_AIC_MARGIN, MIN_CONFIDENCE, MIN_POINTS, NOISE_SIGMAS,
-    Reason, Timescales, Verdict, WindowEnd, WindowRequest, fit_ensemble, fit_units,
+    FitReport, FitWindow, Law, LawFit, MIN_AIC_MARGIN, MIN_CONFIDENCE, MIN_POINTS, MIN_UNITS,
+    NOISE_SIGMAS, Reason, Timescales, Verdict, WindowEnd, WindowRequest, fit_ensemble, fit_units,
     weighted_mean_and_stderr,
 };
 pub use report::{fit_json, predicted_regime};

@@ -330,27 +330,25 @@ pub fn readouts_ui(
         let left = running
             .map(|s| {
                 format!(
-                    " · {} left",
+                    " ({} left)",
                     human_seconds(cost.seconds_left(p, threads, s.steps_done))
                 )
             })
             .unwrap_or_default();
+        let steps = p.steps_per_trajectory() as f64 * p.n_trajectories() as f64;
         row(
             "cost",
             format!(
-                "{}{left} · {:.2e} traj-steps{}",
+                "{}{left}{}",
                 human_seconds(secs),
-                p.steps_per_trajectory() as f64 * p.n_trajectories() as f64,
-                if cost.calibrated {
-                    ""
-                } else {
-                    " (first guess)"
-                }
+                if cost.calibrated { "" } else { " (guess)" }
             ),
-            "Estimated wall time on this machine: the GEMM and elementwise work of a step \
-             (from Ns, Nb, the integrator and loss) at the rate measured on the runs so far, \
-             its batches scheduled over the simulation threads. The status bar's ETA uses the \
-             same model.",
+            &format!(
+                "Estimated wall time on this machine: the GEMM and elementwise work of a step \
+                 (from Ns, Nb, the integrator and loss) at the rate measured on the runs so far, \
+                 its batches scheduled over the simulation threads. The status bar's ETA uses \
+                 the same model. The run is {steps:.2e} trajectory-steps."
+            ),
         );
         row(
             "memory",

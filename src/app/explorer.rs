@@ -598,6 +598,7 @@ impl Explorer {
         self.validation = Ok(());
         self.pending_since = None;
         self.session.drop_family_pins();
+        self.set_fit_window(None); // a window typed for other parameters would not fit these
         self.last_family = preset.family.clone();
         self.family_editor = preset
             .family
@@ -992,11 +993,32 @@ impl Explorer {
             });
         });
         if changed {
-            let w = (!auto && window.1 > window.0).then_some(window);
-            self.set_fit_window(w);
+            if auto {
+                self.set_fit_window(None);
+            } else if window.1 > window.0 {
+                self.set_fit_window(Some(window));
+            } else {
+                // Keep the typed ends on screen and the last valid window in use.
+                self.fit_window = Some(window);
+            }
+        }
+        if let Some((t0, t1)) = self.fit_window
+            && t1 <= t0
+        {
+            ui.label(
+                RichText::new(format!(
+                    "! the window needs from t < to t ({t0} ≥ {t1}); the fits keep the last valid window"
+                ))
+                .color(ui.visuals().error_fg_color),
+            );
         }
         let Some(curve) = self.session.fresh_current() else {
-            ui.label(RichText::new("No curve yet.").small());
+            let text = if self.session.pins().is_empty() {
+                "No curve yet."
+            } else {
+                "No current run (press Run); the pinned curves keep their fits."
+            };
+            ui.label(RichText::new(text).small());
             return;
         };
         let Some(fit) = curve.fit.as_deref() else {
@@ -1255,12 +1277,20 @@ impl Explorer {
                 (frame.width() * 0.28).clamp(150.0, 300.0),
                 (frame.height() * 0.42).clamp(90.0, 190.0),
             );
-            // Bottom left: sx starts at 1 (top left) and decays to the right, on every axis
-            // mode, so this corner holds the least data.
-            let inset = egui::Rect::from_min_size(
-                egui::pos2(frame.left() + 6.0, frame.bottom() - size.y - 6.0),
-                size,
-            );
+            // sx starts at 1 (top left) and decays to the right. On a log time axis the early
+            // plateau leaves the bottom left empty; on a linear one the decay is fast and the
+            // curves run along the bottom, leaving the top right empty.
+            let inset = if self.display.axis.log_x() {
+                egui::Rect::from_min_size(
+                    egui::pos2(frame.left() + 6.0, frame.bottom() - size.y - 6.0),
+                    size,
+                )
+            } else {
+                egui::Rect::from_min_size(
+                    egui::pos2(frame.right() - size.x - 6.0, frame.top() + 6.0),
+                    size,
+                )
+            };
             let spec = self.map_spec(MapKind::Fig1);
             let markers = self.map_markers();
             map_ui(ui, &mut self.maps, inset, &spec, &markers, false);
@@ -1458,13 +1488,18 @@ pub fn verdict_summary(fit: &FitReport, provisional: bool) -> String {
 
 /// The three laws with their parameters, jackknife errors and AIC, and the verdict.
 fn law_table_ui(ui: &mut Ui, fit: &FitReport, provisional: bool) {
+    let dof = fit.window.n_points.saturating_sub(2).max(1) as f64;
     egui::Grid::new("law-table")
-        .num_columns(3)
+        .num_columns(4)
         .striped(true)
         .show(ui, |ui| {
             ui.label(RichText::new("law").strong());
             ui.label(RichText::new("parameters (jackknife)").strong());
             ui.label(RichText::new("ΔAIC").strong());
+            ui.label(RichText::new("χ²/dof").strong()).on_hover_text(
+                "Goodness of each fit. Early oscillations of sx often make it large: the verdict \
+                 ranks the laws, it does not say the best one fits well.",
+            );
             ui.end_row();
             let best_aic = fit.laws.iter().map(|f| f.aic).fold(f64::INFINITY, f64::min);
             for f in &fit.laws {
@@ -1480,11 +1515,12 @@ fn law_table_ui(ui: &mut Ui, fit: &FitReport, provisional: bool) {
                     f.p, f.p_err, f.q, f.q_err
                 ));
                 ui.label(format!("{:.1}", f.aic - best_aic));
+                ui.label(format!("{:.1}", f.chi2 / dof));
                 ui.end_row();
             }
         });
     let text = verdict_summary(fit, provisional);
-    ui.add(egui::Label::new(RichText::new(format!("Verdict: {text}")).small()).wrap())
+    ui.add(egui::Label::new(format!("Verdict: {text}")).wrap())
         .on_hover_text(format!(
             "Lowest AIC wins when it leads by at least {} and wins in at least {:.0}% of the \
              jackknife resamples ({}); otherwise undetermined. The time points share \

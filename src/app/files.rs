@@ -280,9 +280,10 @@ impl Files {
         request
     }
 
-    /// A button was pressed: open a native dialog, or use the path box.
+    /// A button was pressed: a path typed in the box is used as it is; otherwise open a native
+    /// dialog (or, where no desktop portal answers, ask for a path in the box).
     fn start(&mut self, action: FileAction) -> Option<FileRequest> {
-        if self.dialogs && self.dialog.is_none() {
+        if self.dialogs && self.dialog.is_none() && self.path.trim().is_empty() {
             let (tx, rx) = unbounded();
             let start_dir = std::env::current_dir().ok();
             let spawned = std::thread::Builder::new()

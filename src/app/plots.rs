@@ -344,7 +344,7 @@ fn observable_plot(
             && let Some(fit) = &overlays.fit
         {
             plot_ui.span(
-                Span::new("fit window", tx(fit.window.0)..=tx(fit.window.1))
+                Span::new("", tx(fit.window.0)..=tx(fit.window.1))
                     .fill(Color32::from_rgba_unmultiplied(140, 140, 140, 36))
                     .border_width(0.0),
             );
@@ -373,8 +373,9 @@ fn observable_plot(
                     ),
                     ty(th.classical),
                 )
-                .color(Color32::from_rgb(200, 60, 60))
-                .style(egui_plot::LineStyle::dashed_loose()),
+                .color(Color32::from_gray(170))
+                .width(1.5)
+                .style(egui_plot::LineStyle::dashed_dense()),
             );
         }
         // Pinned curves under the current one: draw in reverse order.

@@ -37,6 +37,7 @@ pub fn map_command(args: &FigureArgs, kind: MapArg) -> Result<(), CliError> {
         t_max_times_h: p.t_max * p.h,
         point: marked.then_some((omega_over_h, sigma_over_sqrt_h, p.alpha)),
     };
+    crate::io::check_writable(&args.out).map_err(CliError::Output)?;
     write_map(&args.out, &spec)?;
     if !args.quiet {
         eprintln!(

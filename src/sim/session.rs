@@ -107,8 +107,9 @@ impl SessionCurve {
 
     /// The legend entry, relative to the parameters on the controls (`reference`): the current run
     /// names its parameters; a family member its value and whatever else differs from the
-    /// controls; a manual pin what differs from the controls. A pin taken before its run
-    /// completed says how many trajectories it holds.
+    /// controls; a manual pin what differs from the controls. A curve whose run has not
+    /// completed (running, cancelled, a pin taken mid-run) says how many trajectories it holds,
+    /// so an exported figure or CSV never passes a partial curve off as a finished one.
     pub fn label(&self, reference: &Params) -> String {
         let mut label = match self.origin {
             Origin::Current => params_label(&self.params),
@@ -131,7 +132,7 @@ impl SessionCurve {
                 }
             }
         };
-        if self.origin != Origin::Current && self.stop != Some(StopReason::Completed) {
+        if self.stop != Some(StopReason::Completed) {
             let _ = write!(label, " ({} traj.)", self.ensemble.trajectories);
         }
         label
@@ -268,8 +269,14 @@ pub enum SessionError {
 #[derive(Clone, Debug, PartialEq)]
 pub enum RunProblem {
     Failed(SimError),
-    Diverged { t: f64 },
+    Diverged {
+        t: f64,
+    },
     WorkerDied,
+    /// A parameter change ended a family run with `left` members not run.
+    FamilyInterrupted {
+        left: usize,
+    },
 }
 
 impl std::fmt::Display for RunProblem {
@@ -279,6 +286,10 @@ impl std::fmt::Display for RunProblem {
             RunProblem::Diverged { t } => write!(
                 f,
                 "a trajectory diverged at t = {t:.4}: lower dt or check the parameters"
+            ),
+            RunProblem::FamilyInterrupted { left } => write!(
+                f,
+                "the family run stopped with {left} member(s) not run: the parameters changed"
             ),
             RunProblem::WorkerDied => f.write_str(
                 "the simulation thread stopped unexpectedly; it was restarted, press Run to try again",
@@ -301,6 +312,9 @@ pub enum SessionEvent {
 #[derive(Clone, Debug)]
 struct FamilyRun {
     id: u64,
+    /// The current curve when the family started, shown again at its end if the controls
+    /// return to its parameters.
+    before: Option<SessionCurve>,
     parameter: FamilyParameter,
     base: Params,
     /// Members still to run: index, value, parameters.
@@ -516,10 +530,18 @@ impl Session {
 
     // ---- intents ----
 
-    /// Start a job with `params`, cancelling the running one at once; a family run ends.
+    /// Start a job with `params`, cancelling the running one at once; a family run ends (and
+    /// [`Session::problem`] says so).
     pub fn start(&mut self, params: Params) -> u64 {
-        self.family = None;
-        self.launch(params)
+        let interrupted = self.family.take().and_then(|f| {
+            let left = f.queue.len() + usize::from(f.running.is_some());
+            (left > 0).then_some(left)
+        });
+        let id = self.launch(params);
+        if let Some(left) = interrupted {
+            self.problem = Some(RunProblem::FamilyInterrupted { left });
+        }
+        id
     }
 
     fn launch(&mut self, params: Params) -> u64 {
@@ -632,6 +654,10 @@ impl Session {
         }
         self.drop_family_pins();
         self.families_started += 1;
+        let before = self
+            .fresh_current()
+            .filter(|c| c.params == *base && c.stop == Some(StopReason::Completed))
+            .cloned();
         let queue = family
             .values
             .iter()
@@ -642,6 +668,7 @@ impl Session {
             .collect();
         self.family = Some(FamilyRun {
             id: self.families_started,
+            before,
             parameter: family.parameter,
             base: base.clone(),
             queue,
@@ -829,8 +856,10 @@ impl Session {
             return Some(SessionEvent::MemberStarted(params));
         }
         let family = self.family.take()?;
-        // Every member is pinned: the current curve would only repeat the last one.
-        self.current = None;
+        // Every member is pinned: the current curve would only repeat the last one. The curve
+        // the user had at these parameters before the family comes back.
+        self.current = family.before.clone();
+        self.current_is_stale = false;
         Some(SessionEvent::FamilyFinished {
             base: family.base,
             members: family.total,
