@@ -1228,6 +1228,7 @@ impl Explorer {
             ui.checkbox(&mut self.display.show_local_exponent, "local exponent")
                 .on_hover_text("-d ln sx / d ln t: a plateau at γ for a power law");
         });
+        let legend_top = ui.cursor().top();
         self.legend_ui(ui);
         let axis = self.display.axis;
         let legend = self.session.legend();
@@ -1268,10 +1269,12 @@ impl Explorer {
             return;
         }
         let overlays = self.overlays(&legend, &labels);
-        // The scope's rect covers the plots with their axes and labels (the screenshot's crop).
         let display = &self.display;
         let scope = ui.scope(|ui| plots::plots_ui(ui, &shown, display, markers, &overlays));
-        self.plot_rect = scope.response.rect;
+        // The screenshot's crop: the legend and the plots with their axes and labels.
+        let mut rect = scope.response.rect;
+        rect.min.y = rect.min.y.min(legend_top);
+        self.plot_rect = rect;
         if let Some(frame) = scope.inner.filter(|_| self.display.show_map_inset) {
             let size = egui::vec2(
                 (frame.width() * 0.28).clamp(150.0, 300.0),

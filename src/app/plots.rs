@@ -247,7 +247,9 @@ fn local_exponent_plot(
         "-d ln sx / d ln t".into(),
     )
     .y_grid_spacer(nice_spacer)
-    .y_axis_formatter(linear_label);
+    .y_axis_formatter(linear_label)
+    // Where the laws live (a power law's gamma ~ 0.75); noise at late times spikes far beyond.
+    .default_y_bounds(-0.5, 3.0);
     plot.show(ui, |plot_ui| {
         for (color, label, points) in curves {
             let pts: Vec<[f64; 2]> = points
