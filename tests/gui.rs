@@ -515,17 +515,23 @@ fn choose_preset(h: &mut Harness<'static, Explorer>, name: &str) {
     h.run_steps(2);
 }
 
-#[test]
-fn legend_entries_carry_their_colours_in_family_order() {
+/// A finished run pinned by hand, then `preset`'s four-member family run to the end.
+fn pin_then_run_family(preset: &str) -> Harness<'static, Explorer> {
     let mut h = manual();
     h.run();
     finish_current(&mut h, 0.9);
     h.get_by_label("Pin").click();
     h.run_steps(1);
-    choose_preset(&mut h, "fig3_center");
+    choose_preset(&mut h, preset);
     for k in 0..4 {
         finish_current(&mut h, 0.1 * (k + 1) as f64);
     }
+    h
+}
+
+#[test]
+fn legend_entries_carry_their_colours_in_family_order() {
+    let mut h = pin_then_run_family("fig3_center");
     let app = h.state();
     let legend = app.legend();
     let labels: Vec<&str> = legend.iter().map(|(l, _)| l.as_str()).collect();
@@ -548,15 +554,7 @@ fn legend_entries_carry_their_colours_in_family_order() {
 
 #[test]
 fn a_family_preset_replaces_the_old_familys_pins_and_keeps_a_manual_pin() {
-    let mut h = manual();
-    h.run();
-    finish_current(&mut h, 0.9);
-    h.get_by_label("Pin").click();
-    h.run_steps(1);
-    choose_preset(&mut h, "fig2_left");
-    for k in 0..4 {
-        finish_current(&mut h, 0.1 * (k + 1) as f64);
-    }
+    let mut h = pin_then_run_family("fig2_left");
     assert_eq!(h.state().pins().len(), 5);
     choose_preset(&mut h, "fig2_center");
     let app = h.state();
