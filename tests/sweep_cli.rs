@@ -140,14 +140,16 @@ fn shards_merge_into_the_unsharded_file_for_any_thread_count() {
     }
 }
 
+/// About a second for the 6 points (0.06-0.3 s each), so a kill after the first row lands
+/// mid-sweep; long enough for the fit window to hold points (sigma/sqrt(h) = 3 is algebraic).
 const SLOWER: &[&str] = &[
     "--quiet",
     "--nt",
-    "120",
+    "300",
     "--t-max",
-    "20",
+    "40",
     "--points",
-    "20",
+    "60",
     "--realizations",
     "4",
     "--traj",
@@ -165,6 +167,18 @@ fn a_killed_sweep_resumes_to_the_same_file_and_torn_lines_are_redone() {
     ok(&sweep_args(SLOWER, &reference, &[]), None);
     let want = read(&reference);
     assert_eq!(data_rows(&want), 6);
+    // The fits produce numbers: gamma with a jackknife error on the sigma/sqrt(h) = 3 points.
+    let text = String::from_utf8(want.clone()).expect("utf8");
+    for l in text
+        .lines()
+        .skip(2)
+        .filter(|l| l.split(',').nth(2) == Some("3"))
+    {
+        let f: Vec<&str> = l.split(',').collect();
+        assert_eq!(f[4], "algebraic", "{l}");
+        let (g, ge): (f64, f64) = (f[6].parse().expect("gamma"), f[7].parse().expect("err"));
+        assert!(g > 0.3 && g < 1.5 && ge > 0.0 && ge < 0.2, "{l}");
+    }
 
     let out = dir.path().join("killed.csv");
     let mut child = command(&sweep_args(SLOWER, &out, &[]), None)
