@@ -61,8 +61,10 @@ fn grid_is_row_major_first_axis_slowest() {
     assert_eq!(g.point(2), vec![2.0, 1.0]);
     assert_eq!(g.point(5), vec![3.0, 2.0]);
     // Omega and sigma are in units of h.
-    let mut base = Params::default();
-    base.h = 4.0;
+    let base = Params {
+        h: 4.0,
+        ..Params::default()
+    };
     let g = Grid::new(base, vec![axis("omega=1:3:lin:3"), axis("sigma=1:2:lin:2")]).expect("grid");
     let p = g.params(5).expect("valid");
     assert_eq!((p.omega, p.sigma), (12.0, 4.0));
