@@ -71,8 +71,16 @@ fn data_rows(bytes: &[u8]) -> usize {
 fn shards_merge_into_the_unsharded_file_for_any_thread_count() {
     let dir = tempfile::tempdir().expect("tempdir");
     let full = dir.path().join("full.csv");
-    ok(&sweep_args(TINY, &full, &[]), None);
+    let curves = dir.path().join("curves");
+    let c = curves.to_str().expect("utf8");
+    ok(&sweep_args(TINY, &full, &["--curves", c]), None);
     let full_bytes = read(&full);
+    for i in 0..6 {
+        let curve =
+            String::from_utf8(read(&curves.join(format!("point_{i:05}.csv")))).expect("utf8");
+        assert!(curve.starts_with(spinboson::io::RUN_CSV_HEADER));
+        assert_eq!(curve.lines().count(), 21, "20 output times");
+    }
     let text = String::from_utf8(full_bytes.clone()).expect("utf8");
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 2 + 6, "{text}");
@@ -137,6 +145,12 @@ fn shards_merge_into_the_unsharded_file_for_any_thread_count() {
             read(&merged) == full_bytes,
             "threads {threads}: merged shards differ from the unsharded sweep"
         );
+        let meta: serde_json::Value =
+            serde_json::from_slice(&read(&merged.with_extension("json"))).expect("merged sidecar");
+        assert!(meta["shard"].is_null() && meta["merged_from"].as_array().map(Vec::len) == Some(3));
+        let full_meta: serde_json::Value =
+            serde_json::from_slice(&read(&dir.path().join("full.json"))).expect("json");
+        assert_eq!(meta["fingerprint"], full_meta["fingerprint"]);
     }
 }
 
@@ -212,6 +226,38 @@ fn a_killed_sweep_resumes_to_the_same_file_and_torn_lines_are_redone() {
         read(&out) == want,
         "resumed sweep differs from an uninterrupted one"
     );
+
+    // Ctrl-C (SIGINT) stops after the rows already written, exits 1, and the rerun resumes.
+    let int = dir.path().join("interrupted.csv");
+    let child = command(&sweep_args(SLOWER, &int, &[]), None)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let start = Instant::now();
+    while !std::fs::read(&int).is_ok_and(|b| data_rows(&b) >= 1) {
+        assert!(start.elapsed() < Duration::from_secs(60), "no row in 60 s");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // The shell's builtin kill: no dependency on procps.
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg(format!("kill -INT {}", child.id()))
+        .status()
+        .expect("sh");
+    assert!(status.success());
+    let result = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("rerun the same command to resume"),
+        "{stderr}"
+    );
+    let partial = read(&int);
+    assert!((1..6).contains(&data_rows(&partial)), "{stderr}");
+    assert!(want.starts_with(&partial), "only whole rows are written");
+    ok(&sweep_args(SLOWER, &int, &[]), None);
+    assert!(read(&int) == want, "resumed after Ctrl-C differs");
 
     // A torn last line (a kill in the middle of a write) is cut and redone.
     let torn = &want[..want.len() - 7];
@@ -330,6 +376,18 @@ fn bad_input_exits_2_and_leaves_files_untouched() {
         assert_refused(&with(extra), needle, dir.path());
     }
     assert_refused(&["sweep", "--axis", "omega=1:2:lin:2"], "--out", dir.path());
+    let js = dir.path().join("x.json");
+    assert_refused(
+        &[
+            "sweep",
+            "--axis",
+            "omega=1:2:lin:2",
+            "--out",
+            js.to_str().expect("utf8"),
+        ],
+        "--out must not end in .json",
+        dir.path(),
+    );
 
     // An output of another sweep (a changed base parameter, or axis) is refused, not mixed.
     let other = dir.path().join("other.csv");

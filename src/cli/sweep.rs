@@ -86,6 +86,11 @@ pub fn sweep_command(args: &SweepArgs) -> Result<(), CliError> {
         .collect::<Result<_, _>>()?;
     let preamble = grid.preamble();
     let out = &args.out;
+    if sidecar_path(out) == *out || timing_path(out) == *out {
+        return Err(CliError::Usage(
+            "--out must not end in .json or .timing.csv: those names are the sidecar and the timings",
+        ));
+    }
     let existing = match read_optional(out)? {
         Some(bytes) => scan(&bytes, &out.display().to_string(), &preamble)?,
         None => Scan {
@@ -253,6 +258,36 @@ pub fn merge_command(args: &MergeArgs) -> Result<(), CliError> {
         .collect::<Result<Vec<_>, _>>()?;
     let merged = merge(&shards)?;
     check_writable(&args.out).map_err(CliError::Output)?;
+    // The first shard's sidecar, marked as merged (the CSV is the part that is byte-identical).
+    let sidecar = match read_optional(&sidecar_path(&args.shards[0]))? {
+        Some(bytes) => match serde_json::from_slice::<serde_json::Value>(&bytes) {
+            Ok(mut meta) => {
+                if let Some(o) = meta.as_object_mut() {
+                    o.insert("shard".into(), serde_json::Value::Null);
+                    o.insert(
+                        "merged_from".into(),
+                        json!(shards.iter().map(|(n, _)| n).collect::<Vec<_>>()),
+                    );
+                    o.remove("timing");
+                }
+                Some(meta)
+            }
+            Err(_) => None,
+        },
+        None => None,
+    };
+    let sidecar_out = sidecar_path(&args.out);
+    if sidecar.is_some() && sidecar_out != args.out {
+        check_writable(&sidecar_out).map_err(CliError::Output)?;
+    }
     write_atomic(&args.out, merged.as_bytes())?;
+    if let Some(meta) = sidecar
+        && sidecar_out != args.out
+    {
+        write_atomic(
+            &sidecar_out,
+            serde_json::to_string_pretty(&meta)?.as_bytes(),
+        )?;
+    }
     Ok(())
 }
