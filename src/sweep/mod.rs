@@ -589,6 +589,11 @@ pub fn scan(bytes: &[u8], path: &str, preamble: &str) -> Result<Scan, SweepError
         let first = String::from_utf8_lossy(first).into_owned();
         let expected = fingerprint_of(preamble).unwrap_or_default().to_owned();
         return Err(match fingerprint_of(&first) {
+            Some(_) if preamble.starts_with(&format!("{first}\n")) => SweepError::Corrupt {
+                path: path.to_owned(),
+                line: 2,
+                problem: "the column header differs from this version's; use another --out".into(),
+            },
             Some(found) => SweepError::Mismatch {
                 path: path.to_owned(),
                 found: found.to_owned(),

@@ -160,6 +160,9 @@ fn scan_finds_rows_torn_lines_and_foreign_files() {
     let other = Grid::new(Params::default(), vec![axis("omega=1:2:lin:9")]).expect("grid");
     let e = scan(text.as_bytes(), "f", &other.preamble()).expect_err("mismatch");
     assert!(matches!(e, SweepError::Mismatch { .. }), "{e}");
+    let line1 = pre.lines().next().expect("line 1");
+    let e = scan(format!("{line1}\nindex,other\n").as_bytes(), "f", &pre).expect_err("header");
+    assert!(matches!(e, SweepError::Corrupt { line: 2, .. }), "{e}");
     let e = scan(b"t,sx\n1,2\n", "f", &pre).expect_err("foreign");
     assert!(matches!(e, SweepError::NotASweep { .. }), "{e}");
     let bad = format!("{pre}1,2\n");
