@@ -70,12 +70,21 @@ pub struct SweepArgs {
     pub overrides: ParamOverrides,
 }
 
+/// The problem alone: clap already names the flag and the value.
+fn problem(e: crate::sweep::SweepError) -> String {
+    match e {
+        crate::sweep::SweepError::Axis { problem, .. }
+        | crate::sweep::SweepError::Shard { problem, .. } => problem,
+        e => e.to_string(),
+    }
+}
+
 fn parse_axis_arg(s: &str) -> Result<crate::sweep::Axis, String> {
-    crate::sweep::Axis::parse(s).map_err(|e| e.to_string())
+    crate::sweep::Axis::parse(s).map_err(problem)
 }
 
 fn parse_shard_arg(s: &str) -> Result<crate::sweep::Shard, String> {
-    crate::sweep::Shard::parse(s).map_err(|e| e.to_string())
+    crate::sweep::Shard::parse(s).map_err(problem)
 }
 
 #[derive(Debug, Args)]
