@@ -108,7 +108,13 @@ fn shards_merge_into_the_unsharded_file_for_any_thread_count() {
     // Seeds differ between points.
     let seeds: std::collections::BTreeSet<&str> = lines[2..]
         .iter()
-        .map(|l| l.split(',').nth(header.len() - 3).expect("seed"))
+        .map(|l| {
+            let seed = header
+                .iter()
+                .position(|h| *h == "seed")
+                .expect("seed column");
+            l.split(',').nth(seed).expect("seed")
+        })
         .collect();
     assert_eq!(seeds.len(), 6);
     let meta: serde_json::Value =

@@ -158,7 +158,7 @@ pub fn sweep_command(args: &SweepArgs) -> Result<(), CliError> {
         .map_err(write_err(&timing))?;
     if timing_file.metadata().map_or(0, |m| m.len()) == 0 {
         timing_file
-            .write_all(b"index,wall_s,trajectory_steps_per_s\n")
+            .write_all(b"index,wall_s,trajectory_steps_per_s,diverged_at\n")
             .map_err(write_err(&timing))?;
     }
 
@@ -211,8 +211,12 @@ pub fn sweep_command(args: &SweepArgs) -> Result<(), CliError> {
         // Timings are informative: a failed write here does not stop the sweep.
         let _ = writeln!(
             timing_file,
-            "{index},{secs},{}",
-            outcome.steps_done as f64 / secs.max(1e-9)
+            "{index},{secs},{},{}",
+            outcome.steps_done as f64 / secs.max(1e-9),
+            outcome
+                .stop
+                .diverged_at()
+                .map_or(String::new(), |t| t.to_string())
         );
         bar.inc(1);
     }

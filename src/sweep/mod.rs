@@ -445,7 +445,7 @@ impl Grid {
 }
 
 /// The fit columns after the axis values.
-pub const RESULT_COLUMNS: [&str; 22] = [
+pub const RESULT_COLUMNS: [&str; 21] = [
     "regime",
     "verdict",
     "confidence",
@@ -467,7 +467,6 @@ pub const RESULT_COLUMNS: [&str; 22] = [
     "trajectories",
     "seed",
     "stop",
-    "diverged_at",
 ];
 
 /// The columns of a sweep CSV: `index`, one per axis, then [`RESULT_COLUMNS`].
@@ -490,8 +489,9 @@ pub fn fit_point(outcome: &JobOutcome, params: &Params) -> Option<FitReport> {
 }
 
 /// One CSV row (with its newline) for a finished point. Numbers at full precision (shortest
-/// round trip), `NaN` where there is none. A diverged point has empty result fields: which
-/// batches finish before the abort depends on the threads.
+/// round trip), `NaN` where there is none. A diverged point has empty result fields and no
+/// divergence time (the timing file has it): which batches run before the abort, and so the
+/// partial results and the earliest divergence found, depend on the threads.
 pub fn row(
     index: usize,
     values: &[f64],
@@ -523,7 +523,7 @@ pub fn row(
             let (sz, sze) = last(Observable::Sz);
             let _ = write!(
                 out,
-                ",{},{},{g},{ge},{tau},{taue},{b},{be},{aic_log},{aic_alg},{aic_exp},{},{},{sx},{sxe},{sz},{sze},{},{},{},",
+                ",{},{},{g},{ge},{tau},{taue},{b},{be},{aic_log},{aic_alg},{aic_exp},{},{},{sx},{sxe},{sz},{sze},{},{},{}",
                 f.verdict.name(),
                 f.confidence,
                 f.window.t_start,
@@ -535,16 +535,7 @@ pub fn row(
         }
         _ => {
             let _ = write!(out, "{}", ",".repeat(18));
-            let _ = write!(
-                out,
-                ",{},{},{}",
-                params.seed,
-                outcome.stop.name(),
-                outcome
-                    .stop
-                    .diverged_at()
-                    .map_or(String::new(), |t| t.to_string())
-            );
+            let _ = write!(out, ",{},{}", params.seed, outcome.stop.name());
         }
     }
     out.push('\n');

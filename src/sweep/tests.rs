@@ -204,3 +204,31 @@ fn merge_orders_and_checks_points() {
     let torn = ("t".to_owned(), fake_file(&g, &[2], true).into_bytes());
     assert!(matches!(merge(&[a, b, torn]), Err(SweepError::Torn { .. })));
 }
+
+#[test]
+fn a_diverged_point_has_a_full_width_row_without_results() {
+    let g = Grid::new(Params::default(), vec![axis("omega=1:2:lin:2")]).expect("grid");
+    let p = g.params(1).expect("valid");
+    let outcome = JobOutcome {
+        job_id: 1,
+        ensemble: None,
+        stop: StopReason::Diverged { t: 3.5 },
+        trajectories_completed: 7,
+        steps_done: 10,
+        elapsed: std::time::Duration::from_millis(5),
+    };
+    let r = row(
+        1,
+        &g.point(1),
+        &p,
+        &outcome,
+        fit_point(&outcome, &p).as_ref(),
+    );
+    let f: Vec<&str> = r.trim_end().split(',').collect();
+    assert_eq!(f.len(), columns(&g.axes).len(), "{r}");
+    assert_eq!(f[..2], ["1", "2"]);
+    assert_eq!(f[f.len() - 1], "diverged");
+    assert_eq!(f[f.len() - 2], point_seed(1, 1).to_string());
+    assert!(f[4..f.len() - 2].iter().all(|x| x.is_empty()), "{r}");
+    assert!(r.ends_with('\n') && !r.contains("3.5"));
+}
