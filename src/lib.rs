@@ -5,6 +5,7 @@
 //! - [`sim`]: ensembles over rayon and the job runner used by every front end;
 //! - [`analysis`]: relaxation-law fits with jackknife errors, the local exponent;
 //! - [`io`]: presets, CSV/JSON export and safe file writes;
+//! - [`sweep`]: parameter grids, per-point seeds, shards, resumable sweep files and merging;
 //! - [`cli`]: the headless commands;
 //! - `app` (feature `gui`): the desktop explorer.
 
@@ -15,3 +16,4 @@ pub mod cli;
 pub mod io;
 pub mod physics;
 pub mod sim;
+pub mod sweep;

@@ -33,6 +33,68 @@ pub enum Command {
     /// Work with preset files.
     #[command(subcommand)]
     Preset(PresetCommand),
+    /// Run a grid of parameter points (one or two axes), fit each, one CSV row per point;
+    /// shardable (--shard K/N) and resumable (rerun the same command).
+    Sweep(SweepArgs),
+    /// Combine the CSVs of the shards of one sweep into the file the unsharded sweep writes.
+    Merge(MergeArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(allow_negative_numbers = true)]
+pub struct SweepArgs {
+    /// Start from this preset (a file or a built-in name); flags override its fields.
+    #[arg(long, value_name = "FILE.ron|NAME", help = preset_help("Start from this preset; flags override its fields."))]
+    pub preset: Option<PathBuf>,
+    /// A swept parameter, NAME=START:END:log|lin:COUNT (give one or two; the first is slowest):
+    /// NAME is omega (omega/h), sigma (sigma/sqrt(h)), alpha, nt, h or kappa.
+    #[arg(long, required = true, value_name = "NAME=START:END:log|lin:COUNT", value_parser = parse_axis_arg)]
+    pub axis: Vec<crate::sweep::Axis>,
+    /// The sweep CSV (one row per point, appended and synced as each finishes; rerunning resumes).
+    /// Also writes FILE.json (parameters, axes, command line) and FILE.timing.csv (wall times).
+    #[arg(long, value_name = "FILE.csv")]
+    pub out: PathBuf,
+    /// Also keep each point's curves as DIR/point_NNNNN.csv (the `spinboson run` CSV).
+    #[arg(long, value_name = "DIR")]
+    pub curves: Option<PathBuf>,
+    /// Run only the points with index mod N = K (merge the shards with `spinboson merge`).
+    #[arg(long, value_name = "K/N", value_parser = parse_shard_arg)]
+    pub shard: Option<crate::sweep::Shard>,
+    /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+    /// Start even when the points left are estimated to take longer than 10 minutes.
+    #[arg(long)]
+    pub yes: bool,
+    #[command(flatten)]
+    pub overrides: ParamOverrides,
+}
+
+/// The problem alone: clap already names the flag and the value.
+fn problem(e: crate::sweep::SweepError) -> String {
+    match e {
+        crate::sweep::SweepError::Axis { problem, .. }
+        | crate::sweep::SweepError::Shard { problem, .. } => problem,
+        e => e.to_string(),
+    }
+}
+
+fn parse_axis_arg(s: &str) -> Result<crate::sweep::Axis, String> {
+    crate::sweep::Axis::parse(s).map_err(problem)
+}
+
+fn parse_shard_arg(s: &str) -> Result<crate::sweep::Shard, String> {
+    crate::sweep::Shard::parse(s).map_err(problem)
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The merged CSV (written atomically, only if every check passes).
+    #[arg(value_name = "OUT.csv")]
+    pub out: PathBuf,
+    /// The shards' CSVs, in any order.
+    #[arg(required = true, value_name = "SHARD.csv")]
+    pub shards: Vec<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

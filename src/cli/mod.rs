@@ -5,11 +5,16 @@ mod figure;
 mod fit;
 mod map;
 mod run;
+mod sweep;
 
-pub use args::{AxisArg, Cli, Command, FigureArgs, MapArg, ParamOverrides, PresetCommand, RunArgs};
+pub use args::{
+    AxisArg, Cli, Command, FigureArgs, MapArg, MergeArgs, ParamOverrides, PresetCommand, RunArgs,
+    SweepArgs,
+};
 pub use figure::{figure_command, validate_presets};
 pub use fit::{FitWindowArg, fit_json, fit_table, parse_fit_window};
 pub use run::{CONFIRM_SECONDS, human_seconds, run_command};
+pub use sweep::{merge_command, sweep_command};
 
 use crate::io::{PresetError, WriteError};
 use crate::physics::ParamError;
@@ -48,6 +53,15 @@ pub enum CliError {
     Internal(String),
     #[error("{0}")]
     Usage(&'static str),
+    #[error(transparent)]
+    Sweep(#[from] crate::sweep::SweepError),
+    /// An input file that cannot be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("{count} of {total} preset files are invalid")]
     InvalidPresets { count: usize, total: usize },
 }
@@ -72,6 +86,8 @@ impl CliError {
             | CliError::Output(_)
             | CliError::TooLong { .. }
             | CliError::Usage(_)
+            | CliError::Sweep(_)
+            | CliError::Read { .. }
             | CliError::Figure(crate::io::FigureError::Format(_)) => 2,
             _ => 1,
         }
@@ -84,5 +100,7 @@ pub fn execute(command: Command) -> Result<(), CliError> {
         Command::Run(args) => run_command(&args),
         Command::Figure(args) => figure_command(&args),
         Command::Preset(PresetCommand::Validate { files }) => validate_presets(&files),
+        Command::Sweep(args) => sweep_command(&args),
+        Command::Merge(args) => merge_command(&args),
     }
 }

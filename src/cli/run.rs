@@ -12,7 +12,15 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// The parameters a `run` invocation asks for: the preset (or defaults) with the flags applied,
 /// validated.
 pub fn resolve_params(args: &RunArgs) -> Result<Params, CliError> {
-    let base = match &args.preset {
+    resolve_base(args.preset.as_deref(), &args.overrides)
+}
+
+/// The preset (or defaults) with the flags applied, validated.
+pub(super) fn resolve_base(
+    preset: Option<&std::path::Path>,
+    overrides: &super::ParamOverrides,
+) -> Result<Params, CliError> {
+    let base = match preset {
         Some(path) => {
             let loaded = Preset::load_named(path)?;
             if let Some(warning) = loaded.warning() {
@@ -22,7 +30,7 @@ pub fn resolve_params(args: &RunArgs) -> Result<Params, CliError> {
         }
         None => Params::default(),
     };
-    let params = args.overrides.apply(&base);
+    let params = overrides.apply(&base);
     params.validate()?;
     Ok(params)
 }
