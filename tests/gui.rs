@@ -531,7 +531,7 @@ fn pin_then_run_family(preset: &str) -> Harness<'static, Explorer> {
 
 #[test]
 fn legend_entries_carry_their_colours_in_family_order() {
-    let mut h = pin_then_run_family("fig3_center");
+    let h = pin_then_run_family("fig3_center");
     let app = h.state();
     let legend = app.legend();
     let labels: Vec<&str> = legend.iter().map(|(l, _)| l.as_str()).collect();
