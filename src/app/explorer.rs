@@ -577,20 +577,9 @@ impl Explorer {
             .map_err(|e| format!("{e} (nothing changed)"))?;
         if let Some(family) = &preset.family {
             // Refuse before anything changes when the family would not fit beside manual pins.
-            let manual = self
-                .session
-                .pins()
-                .iter()
-                .filter(|p| p.origin == crate::sim::Origin::Manual)
-                .count();
-            if family.values.len() + manual > MAX_PINS {
-                return Err(SessionError::TooManyPins {
-                    needed: family.values.len(),
-                    kept: manual,
-                    free: MAX_PINS - manual,
-                }
-                .to_string());
-            }
+            self.session
+                .check_room_for_family(family.values.len())
+                .map_err(|e| e.to_string())?;
         }
         self.params = preset.params.clone();
         self.display = preset.display.clone();

@@ -634,24 +634,27 @@ impl Session {
             .retain(|p| !matches!(p.origin, Origin::Family { .. }));
     }
 
-    /// Run `family` over `base`, member by member; each finished member is pinned. The previous
-    /// family's pins are replaced; manual pins stay, and a family that would not fit beside them
-    /// is refused (nothing changes).
-    pub fn start_family(&mut self, family: &Family, base: &Params) -> Result<(), SessionError> {
-        let members = family.members(base)?;
+    /// Whether a family of `needed` members fits beside the manual pins (a family replaces the
+    /// previous family's pins, so only manual pins count).
+    pub fn check_room_for_family(&self, needed: usize) -> Result<(), SessionError> {
         let kept = self
             .pins
             .iter()
             .filter(|p| p.origin == Origin::Manual)
             .count();
         let free = MAX_PINS - kept;
-        if members.len() > free {
-            return Err(SessionError::TooManyPins {
-                needed: members.len(),
-                kept,
-                free,
-            });
+        if needed > free {
+            return Err(SessionError::TooManyPins { needed, kept, free });
         }
+        Ok(())
+    }
+
+    /// Run `family` over `base`, member by member; each finished member is pinned. The previous
+    /// family's pins are replaced; manual pins stay, and a family that would not fit beside them
+    /// is refused (nothing changes).
+    pub fn start_family(&mut self, family: &Family, base: &Params) -> Result<(), SessionError> {
+        let members = family.members(base)?;
+        self.check_room_for_family(members.len())?;
         self.drop_family_pins();
         self.families_started += 1;
         let before = self
