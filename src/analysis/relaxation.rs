@@ -110,6 +110,32 @@ pub enum Reason {
 }
 
 impl Reason {
+    pub const ALL: [Reason; 6] = [
+        Reason::TooFewUnits,
+        Reason::TooFewPoints,
+        Reason::DropsIntoNoise,
+        Reason::FlatCurve,
+        Reason::AicMargin,
+        Reason::JackknifeAgreement,
+    ];
+
+    /// The snake_case name, as in JSON and the sweep CSV.
+    pub fn name(self) -> &'static str {
+        match self {
+            Reason::TooFewUnits => "too_few_units",
+            Reason::TooFewPoints => "too_few_points",
+            Reason::DropsIntoNoise => "drops_into_noise",
+            Reason::FlatCurve => "flat_curve",
+            Reason::AicMargin => "aic_margin",
+            Reason::JackknifeAgreement => "jackknife_agreement",
+        }
+    }
+
+    /// The reason of a [`Reason::name`].
+    pub fn from_name(name: &str) -> Option<Reason> {
+        Reason::ALL.into_iter().find(|r| r.name() == name)
+    }
+
     /// A short phrase for display.
     pub fn describe(self) -> &'static str {
         match self {
@@ -132,6 +158,20 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// The verdict of a [`Verdict::name`] and, when undetermined, a [`Reason::name`] (an
+    /// unknown or empty reason reads as an AIC tie).
+    pub fn from_names(verdict: &str, reason: &str) -> Option<Verdict> {
+        if verdict == "undetermined" {
+            return Some(Verdict::Undetermined(
+                Reason::from_name(reason).unwrap_or(Reason::AicMargin),
+            ));
+        }
+        Law::ALL
+            .into_iter()
+            .find(|l| l.name() == verdict)
+            .map(Verdict::Law)
+    }
+
     /// The law's name, or `undetermined`.
     pub fn name(self) -> &'static str {
         match self {

@@ -18,7 +18,8 @@ pub use export::{ExportError, write_tidy_export};
 pub use figure::{FigureError, FigureFormat, figure_size, render_svg, write_figure};
 pub use palette::{CURRENT_COLOR, CurveView, PALETTE, Rgb};
 pub use phase_map::{
-    MAP_SIZE, MapKind, MapRaster, MapSpec, regime_color, render_map_svg, write_map,
+    LEGEND_VERDICTS, MAP_SIZE, MapKind, MapRaster, MapSpec, regime_color, render_map_svg,
+    verdict_color, verdict_legend, verdict_opacity, write_map,
 };
 pub use preset::{
     BUILTIN_NAMES, BUILTIN_PRESETS, Loaded, PRESET_VERSION, Preset, PresetError, builtin_preset,

@@ -4,7 +4,9 @@
 //! (Fig. 1 is a qualitative portrait). Labels sit at the centre of each regime's cells; the
 //! current parameters, when given, are marked with a ring.
 
+use super::Rgb;
 use super::figure::{Drawing, FigureError, draw_err, render_svg_of, write_drawing};
+use crate::analysis::{Law, Reason, Verdict};
 use crate::physics::{Regime, alpha_c, regime, regime_weights};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -49,6 +51,60 @@ pub fn regime_color(r: Regime) -> RGBColor {
         Regime::Exponential => RGBColor(230, 170, 210),
     }
 }
+
+/// Fill color of a fitted verdict on a computed map: the laws in their regime's color (more
+/// saturated), undetermined curves by why (flat: grey as frozen; dropped into the noise: blue as
+/// a fast decay; an AIC tie or too few units: pale), `None` (no fit: a diverged point) dark red.
+pub fn verdict_color(v: Option<Verdict>) -> Rgb {
+    match v {
+        Some(Verdict::Law(Law::Logarithmic)) => Rgb(240, 160, 50),
+        Some(Verdict::Law(Law::Algebraic)) => Rgb(60, 175, 110),
+        Some(Verdict::Law(Law::Exponential)) => Rgb(205, 90, 175),
+        Some(Verdict::Undetermined(Reason::FlatCurve)) => Rgb(150, 150, 150),
+        Some(Verdict::Undetermined(Reason::DropsIntoNoise)) => Rgb(90, 150, 220),
+        Some(Verdict::Undetermined(_)) => Rgb(215, 215, 200),
+        None => Rgb(140, 30, 30),
+    }
+}
+
+/// Opacity of a computed cell: a law by its jackknife confidence (0.3 at a coin toss, 1 when
+/// every resample agrees), an undetermined or failed point 0.75; a cell not computed but
+/// inferred from its nearest computed neighbour 0.25.
+pub fn verdict_opacity(v: Option<Verdict>, confidence: f64, inferred: bool) -> f64 {
+    if inferred {
+        return 0.25;
+    }
+    match v {
+        Some(Verdict::Law(_)) if confidence.is_finite() => {
+            0.3 + 0.7 * ((confidence - 0.5) / 0.5).clamp(0.0, 1.0)
+        }
+        _ => 0.75,
+    }
+}
+
+/// A short legend text for a verdict color.
+pub fn verdict_legend(v: Option<Verdict>) -> &'static str {
+    match v {
+        Some(Verdict::Law(Law::Logarithmic)) => "logarithmic",
+        Some(Verdict::Law(Law::Algebraic)) => "algebraic",
+        Some(Verdict::Law(Law::Exponential)) => "exponential",
+        Some(Verdict::Undetermined(Reason::FlatCurve)) => "no decay (flat)",
+        Some(Verdict::Undetermined(Reason::DropsIntoNoise)) => "decays into noise",
+        Some(Verdict::Undetermined(_)) => "undetermined",
+        None => "no fit (diverged)",
+    }
+}
+
+/// The verdicts a computed map's legend lists, in order.
+pub const LEGEND_VERDICTS: [Option<Verdict>; 7] = [
+    Some(Verdict::Law(Law::Logarithmic)),
+    Some(Verdict::Law(Law::Algebraic)),
+    Some(Verdict::Law(Law::Exponential)),
+    Some(Verdict::Undetermined(Reason::FlatCurve)),
+    Some(Verdict::Undetermined(Reason::DropsIntoNoise)),
+    Some(Verdict::Undetermined(Reason::AicMargin)),
+    None,
+];
 
 /// The shaded map as cells, for a front end that paints it itself (the explorer).
 #[derive(Clone, Debug, PartialEq)]
@@ -95,6 +151,34 @@ impl MapSpec {
             colors,
             labels,
         }
+    }
+
+    /// The regime model's boundaries (where the most likely regime changes) on an `nx x ny`
+    /// cell grid, as segments `[(x0, y0), (x1, y1)]` in plotted units: a staircase along the
+    /// cell edges, to draw over a computed map.
+    pub fn boundaries(&self, nx: usize, ny: usize) -> Vec<[(f64, f64); 2]> {
+        let ((x0, x1), (y0, y1)) = self.ranges();
+        let (dx, dy) = ((x1 - x0) / nx as f64, (y1 - y0) / ny as f64);
+        let at = |i: usize, j: usize| {
+            let (w, s, a) = self.params_at(x0 + (i as f64 + 0.5) * dx, y0 + (j as f64 + 0.5) * dy);
+            regime(w, s, a, self.t_max_times_h)
+        };
+        let cells: Vec<Vec<Regime>> = (0..nx)
+            .map(|i| (0..ny).map(|j| at(i, j)).collect())
+            .collect();
+        let mut out = Vec::new();
+        for i in 0..nx {
+            for j in 0..ny {
+                let (xl, yb) = (x0 + i as f64 * dx, y0 + j as f64 * dy);
+                if i + 1 < nx && cells[i][j] != cells[i + 1][j] {
+                    out.push([(xl + dx, yb), (xl + dx, yb + dy)]);
+                }
+                if j + 1 < ny && cells[i][j] != cells[i][j + 1] {
+                    out.push([(xl, yb + dy), (xl + dx, yb + dy)]);
+                }
+            }
+        }
+        out
     }
 
     /// Axis ranges `(x, y)` in plotted units.
@@ -310,6 +394,40 @@ mod tests {
         let (x, y) = spec.position(p);
         let back = spec.params_at(x, y);
         assert!((back.0 - 3.0).abs() < 1e-12 && (back.1 - 2.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn boundaries_separate_cells_of_different_regimes() {
+        let spec = MapSpec {
+            kind: MapKind::Fig1,
+            alpha: 10.0,
+            sigma_over_sqrt_h: 5.0,
+            t_max_times_h: 100.0,
+            point: None,
+        };
+        let b = spec.boundaries(60, 50);
+        assert!(!b.is_empty());
+        // Every segment lies between two cells of different regimes: compare the cell centres
+        // half a cell to either side of its midpoint.
+        let (dx, dy) = (3.0 / 60.0, 10.0 / 50.0);
+        let r = |x: f64, y: f64| {
+            let (w, s, a) = spec.params_at(x, y);
+            regime(w, s, a, 100.0)
+        };
+        for [(xa, ya), (xb, yb)] in &b {
+            let (mx, my) = ((xa + xb) / 2.0, (ya + yb) / 2.0);
+            let (sx, sy) = if xa == xb {
+                (dx / 2.0, 0.0)
+            } else {
+                (0.0, dy / 2.0)
+            };
+            assert_ne!(r(mx - sx, my - sy), r(mx + sx, my + sy));
+        }
+        // The paramagnet below sigma/sqrt(h) ~ 1 has a horizontal boundary there.
+        assert!(
+            b.iter()
+                .any(|[(_, ya), (_, yb)]| ya == yb && (0.4..1.6).contains(ya))
+        );
     }
 
     #[test]

@@ -25,3 +25,4 @@ pub use session::{
     SessionCurve, SessionError, SessionEvent, max_drift, params_diff, params_label,
 };
 pub use worker::{JobRunner, RESULT_CAPACITY, Waker, Worker, WorkerError, WorkerMsg};
+pub(crate) use worker::{lower_priority, panic_message};

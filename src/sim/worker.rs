@@ -65,7 +65,7 @@ pub type JobRunner = Arc<
 
 /// Lower the calling thread's scheduling priority to `nice` (Linux: the nice value is a
 /// per-thread attribute). Failure only costs responsiveness, so it is ignored.
-fn lower_priority(nice: i32) {
+pub(crate) fn lower_priority(nice: i32) {
     #[cfg(target_os = "linux")]
     if nice != 0 {
         // SAFETY: gettid and setpriority take plain integers and touch no memory of ours.
@@ -243,7 +243,7 @@ fn worker_loop(
 }
 
 /// The text of a panic payload (`panic!("...")` carries a `&str` or a `String`).
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     payload
         .downcast_ref::<&str>()
         .map(|s| s.to_string())

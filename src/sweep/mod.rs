@@ -19,12 +19,22 @@
 //! or a merge compares it before touching the file. Line 2 is the column header ([`columns`]),
 //! then one row per point. Rows contain no wall time, so identical work gives identical bytes.
 
-use crate::analysis::{FitReport, Law, Timescales, WindowRequest, fit_ensemble, predicted_regime};
+use crate::analysis::{
+    FitReport, Law, Timescales, Verdict, WindowRequest, fit_ensemble, predicted_regime,
+};
 use crate::physics::{Observable, ParamError, Params};
 use crate::sim::{JobOutcome, StopReason};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use thiserror::Error;
+
+mod background;
+mod refine;
+mod table;
+
+pub use background::{MapMsg, MapRunner};
+pub use refine::Refiner;
+pub use table::{PointResult, SweepTable};
 
 /// Most axes of a sweep.
 pub const MAX_AXES: usize = 2;
@@ -445,9 +455,10 @@ impl Grid {
 }
 
 /// The fit columns after the axis values.
-pub const RESULT_COLUMNS: [&str; 21] = [
+pub const RESULT_COLUMNS: [&str; 22] = [
     "regime",
     "verdict",
+    "reason",
     "confidence",
     "gamma",
     "gamma_err",
@@ -523,8 +534,12 @@ pub fn row(
             let (sz, sze) = last(Observable::Sz);
             let _ = write!(
                 out,
-                ",{},{},{g},{ge},{tau},{taue},{b},{be},{aic_log},{aic_alg},{aic_exp},{},{},{sx},{sxe},{sz},{sze},{},{},{}",
+                ",{},{},{},{g},{ge},{tau},{taue},{b},{be},{aic_log},{aic_alg},{aic_exp},{},{},{sx},{sxe},{sz},{sze},{},{},{}",
                 f.verdict.name(),
+                match f.verdict {
+                    Verdict::Undetermined(r) => r.name(),
+                    Verdict::Law(_) => "",
+                },
                 f.confidence,
                 f.window.t_start,
                 f.window.t_end,
@@ -534,7 +549,7 @@ pub fn row(
             );
         }
         _ => {
-            let _ = write!(out, "{}", ",".repeat(18));
+            let _ = write!(out, "{}", ",".repeat(19));
             let _ = write!(out, ",{},{}", params.seed, outcome.stop.name());
         }
     }

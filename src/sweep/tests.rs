@@ -232,3 +232,173 @@ fn a_diverged_point_has_a_full_width_row_without_results() {
     assert!(f[4..f.len() - 2].iter().all(|x| x.is_empty()), "{r}");
     assert!(r.ends_with('\n') && !r.contains("3.5"));
 }
+
+#[test]
+fn reason_names_are_the_json_names() {
+    use crate::analysis::{Reason, Verdict};
+    for r in Reason::ALL {
+        assert_eq!(
+            serde_json::to_value(r).expect("json"),
+            serde_json::Value::String(r.name().into())
+        );
+        assert_eq!(Reason::from_name(r.name()), Some(r));
+        assert_eq!(
+            Verdict::from_names("undetermined", r.name()),
+            Some(Verdict::Undetermined(r))
+        );
+    }
+    assert_eq!(
+        Verdict::from_names("algebraic", ""),
+        Some(Verdict::Law(Law::Algebraic))
+    );
+    assert_eq!(Verdict::from_names("", ""), None);
+}
+
+/// Tiny, quick parameters for real runs (4 realizations: enough units for a fit).
+fn tiny() -> Params {
+    Params {
+        nt: 12,
+        alpha: 2.0,
+        t_max: 8.0,
+        points: 24,
+        realizations: 4,
+        trajectories_per_realization: 2,
+        ..Params::default()
+    }
+}
+
+/// The rows of every point of `g`, computed one by one as `spinboson sweep` does.
+fn sequential_rows(g: &Grid) -> BTreeMap<usize, String> {
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    (0..g.len())
+        .map(|i| {
+            let p = g.params(i).expect("valid");
+            let request = crate::sim::JobRequest {
+                job_id: i as u64,
+                params: p.clone(),
+            };
+            let outcome = crate::sim::run_job(&request, &cancel, &|_| {}).expect("runs");
+            let fit = fit_point(&outcome, &p);
+            (i, row(i, &g.point(i), &p, &outcome, fit.as_ref()))
+        })
+        .collect()
+}
+
+#[test]
+fn a_table_reads_back_what_a_sweep_writes() {
+    let g = Grid::new(
+        tiny(),
+        vec![axis("omega=0.5:4:log:2"), axis("sigma=0.5:3:lin:2")],
+    )
+    .expect("grid");
+    let rows = sequential_rows(&g);
+    let file = assemble(&g.preamble(), &rows);
+    let t = SweepTable::parse(file.as_bytes(), "f.csv").expect("parses");
+    assert_eq!(t.fingerprint, g.fingerprint());
+    assert_eq!(t.axes, g.axes);
+    assert_eq!((t.total, t.shape()), (4, vec![2, 2]));
+    assert!(t.is_complete());
+    assert_eq!(t.text(), file);
+    for (i, p) in &t.points {
+        assert_eq!(p.values, g.point(*i));
+        assert_eq!(p.seed, point_seed(1, *i));
+        assert_eq!(p.stop, "completed");
+        assert_eq!(p.trajectories, 8);
+        let fields: Vec<&str> = rows[i].split(',').collect();
+        assert_eq!(p.class(), fields[4], "verdict column");
+        assert!(
+            p.sx_final.0.is_finite() && p.window.0 <= p.window.1,
+            "{}",
+            rows[i]
+        );
+        assert!(p.describe().contains("regime model"));
+    }
+    // A torn last line is left out; an empty table takes rows one by one.
+    let torn = format!("{file}3,0.5");
+    let t2 = SweepTable::parse(torn.as_bytes(), "f.csv").expect("torn");
+    assert_eq!(t2.text(), file);
+    let mut e = SweepTable::empty(&g.preamble()).expect("empty");
+    assert!(e.points.is_empty() && !e.is_complete());
+    for r in rows.values().rev() {
+        e.insert_row(r).expect("row");
+    }
+    assert_eq!(e.text(), file);
+    // Not a sweep, or a different column layout: named errors.
+    assert!(matches!(
+        SweepTable::parse(b"t,sx\n", "x.csv"),
+        Err(SweepError::NotASweep { .. })
+    ));
+    let old = file.replacen(",reason", "", 1);
+    assert!(matches!(
+        SweepTable::parse(old.as_bytes(), "x.csv"),
+        Err(SweepError::Corrupt { line: 2, .. })
+    ));
+    let bad = file.replacen("points=4", "points=5", 1);
+    assert!(SweepTable::parse(bad.as_bytes(), "x.csv").is_err());
+}
+
+#[test]
+fn the_background_map_writes_the_rows_of_the_sweep() {
+    // A 3 x 3 map with every cell filled, on one thread and on two: the rows equal the
+    // sequential sweep's byte for byte, whatever order the refiner chose.
+    let g = Grid::new(
+        tiny(),
+        vec![axis("omega=0.3:5:log:3"), axis("sigma=0.5:4:lin:3")],
+    )
+    .expect("grid");
+    let expected = assemble(&g.preamble(), &sequential_rows(&g));
+    for threads in [1, 2] {
+        let runner = MapRunner::spawn(
+            g.clone(),
+            vec![None; g.len()],
+            true,
+            threads,
+            0,
+            std::sync::Arc::new(|| {}),
+        )
+        .expect("spawn");
+        let mut table = SweepTable::empty(&g.preamble()).expect("empty");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+        loop {
+            match runner.try_recv() {
+                Some(MapMsg::Point { row, .. }) => {
+                    table.insert_row(&row).expect("row");
+                }
+                Some(MapMsg::Done { cancelled, error }) => {
+                    assert!(!cancelled && error.is_none(), "{error:?}");
+                    break;
+                }
+                Some(_) => {}
+                None => {
+                    assert!(std::time::Instant::now() < deadline, "map did not finish");
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                }
+            }
+        }
+        assert_eq!(table.text(), expected, "{threads} thread(s)");
+    }
+    // Points already known are not recomputed; a cancelled runner stops.
+    let runner = MapRunner::spawn(
+        g.clone(),
+        vec![Some("algebraic"); g.len()],
+        true,
+        1,
+        0,
+        std::sync::Arc::new(|| {}),
+    )
+    .expect("spawn");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        match runner.try_recv() {
+            Some(MapMsg::Done { cancelled, error }) => {
+                assert!(!cancelled && error.is_none());
+                break;
+            }
+            Some(m) => panic!("nothing to do, got {m:?}"),
+            None => {
+                assert!(std::time::Instant::now() < deadline);
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+        }
+    }
+}
