@@ -823,3 +823,167 @@ fn a_finished_run_shows_its_verdict_in_the_status_bar() {
         h.get_by_label(law);
     }
 }
+
+/// Step the harness until the computed map stops running (bounded).
+fn wait_for_map(h: &mut Harness<'static, Explorer>) {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while h.state().computed_map().is_running() {
+        assert!(Instant::now() < deadline, "the map did not finish");
+        h.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    h.run_steps(2);
+}
+
+#[test]
+fn compute_phase_map_writes_the_sweep_rows_saves_loads_and_a_click_loads_a_point() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut h = manual();
+    h.run();
+    h.get_by_label("Phase map (Fig. 1)").click();
+    h.run_steps(2);
+    // A bad grid is named before anything starts.
+    h.state_mut().computed_map_mut().settings.omega.2 = 1;
+    h.run_steps(2);
+    h.get_by_label_contains("ω/h points must be 2 to");
+    {
+        let s = &mut h.state_mut().computed_map_mut().settings;
+        s.omega = (0.3, 5.0, 3);
+        s.sigma = (0.5, 4.0, 3);
+        s.nt = 12;
+        s.realizations = 4;
+        s.trajectories_per_realization = 2;
+        s.fill = true;
+    }
+    h.run_steps(2);
+    h.get_by_label_contains("9 points: about");
+    h.get_by_label("Compute phase map").click();
+    h.run_steps(1);
+    assert!(h.state().computed_map().is_running());
+    wait_for_map(&mut h);
+    let table = h.state().computed_map().table().expect("a map").clone();
+    assert!(table.is_complete(), "{} of 9", table.points.len());
+    h.get_by_label_contains("map done: 9 of 9 points");
+
+    // The same sweep on the command line gives the same file, byte for byte.
+    let cli = dir.path().join("cli.csv");
+    let p = small_params();
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_spinboson"))
+        .args(["sweep", "--quiet", "--out"])
+        .arg(&cli)
+        .args(["--nt", "12", "--realizations", "4", "--traj", "2"])
+        .args([
+            "--alpha",
+            &p.alpha.to_string(),
+            "--t-max",
+            &p.t_max.to_string(),
+        ])
+        .args(["--points", &p.points.to_string()])
+        .args(["--axis", "omega=0.3:5:log:3", "--axis", "sigma=0.5:4:lin:3"])
+        .status()
+        .expect("runs");
+    assert!(status.success());
+    let cli_bytes = std::fs::read(&cli).expect("cli csv");
+    assert_eq!(table.text().as_bytes(), &cli_bytes[..]);
+
+    // Save through the path box: the sweep CSV (resumable by `spinboson sweep`) and a sidecar.
+    let saved = dir.path().join("map.csv");
+    let path_box = h.get_by_label("path");
+    path_box.focus();
+    path_box.type_text(saved.to_str().expect("utf8"));
+    h.run_steps(1);
+    h.get_by_label("Save map…").click();
+    h.run_steps(2);
+    assert_eq!(std::fs::read(&saved).expect("saved"), cli_bytes);
+    assert!(saved.with_extension("json").exists());
+
+    // Clicking the centre cell loads that point (its seed and the map's size) and runs it.
+    let center = table.points[&4].values.clone();
+    let canvas = h.get_by_label("phase map (Fig. 1)").rect();
+    let fx = ((center[0].log10() + 1.0) / 3.0) as f32;
+    let fy = (center[1] / 10.0) as f32;
+    let pos = egui::pos2(
+        canvas.left() + fx * canvas.width(),
+        canvas.bottom() - fy * canvas.height(),
+    );
+    let jobs = h.state().job_history().len();
+    h.input_mut().events.push(egui::Event::PointerMoved(pos));
+    h.run_steps(1);
+    press(&mut h, pos, true);
+    h.run_steps(1);
+    press(&mut h, pos, false);
+    h.run_steps(3);
+    let app = h.state();
+    assert_eq!(
+        app.params().seed,
+        table.points[&4].seed,
+        "the point's own seed"
+    );
+    assert_eq!(app.params().nt, 12);
+    assert!((app.params().omega / app.params().h - center[0]).abs() < 1e-12);
+    assert_eq!(
+        app.job_history().len(),
+        jobs + 1,
+        "one run of the loaded point"
+    );
+
+    // Loading a file that is not a sweep keeps the map and says why.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "t,sx\n0,1\n").expect("write");
+    let loaded = h.state_mut().computed_map_mut().load(&bad);
+    assert!(loaded.is_err_and(|e| e.contains("not a sweep output") && e.contains("map unchanged")));
+    let text = |h: &Harness<'static, Explorer>| h.state().computed_map().table().map(|t| t.text());
+    assert_eq!(text(&h), Some(table.text()));
+    // And the saved file loads back to the same map.
+    let loaded = h.state_mut().computed_map_mut().load(&saved);
+    assert!(loaded.is_ok_and(|m| m.contains("9 of 9 points")));
+    assert_eq!(text(&h), Some(table.text()));
+}
+
+#[test]
+fn stopping_the_map_keeps_finished_points_and_compute_resumes() {
+    let mut h = manual();
+    h.run();
+    h.get_by_label("Phase map (Fig. 1)").click();
+    h.run_steps(2);
+    {
+        let s = &mut h.state_mut().computed_map_mut().settings;
+        s.omega = (0.3, 5.0, 5);
+        s.sigma = (0.5, 4.0, 5);
+        s.nt = 300;
+        s.realizations = 4;
+        s.trajectories_per_realization = 8;
+        s.fill = true;
+    }
+    h.run_steps(1);
+    h.get_by_label("Compute phase map").click();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while h
+        .state()
+        .computed_map()
+        .table()
+        .is_none_or(|t| t.points.is_empty())
+    {
+        assert!(Instant::now() < deadline, "no point finished");
+        h.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    h.get_by_label("■ Stop map").click();
+    h.run_steps(2);
+    let map = h.state().computed_map();
+    assert!(!map.is_running());
+    let kept = map.table().map_or(0, |t| t.points.len());
+    assert!((1..25).contains(&kept), "{kept}");
+    h.get_by_label_contains("stopped:");
+    // Compute again resumes the same sweep: the finished points stay, the rest are added.
+    h.get_by_label("Compute phase map").click();
+    h.run_steps(1);
+    h.get_by_label_contains("resuming the map");
+    wait_for_map(&mut h);
+    assert!(
+        h.state()
+            .computed_map()
+            .table()
+            .is_some_and(|t| t.is_complete())
+    );
+}

@@ -3,6 +3,7 @@
 //! [`Session`] (no egui); this file is the eframe glue: the debounce, the panels, the
 //! confirmation before huge runs and the file actions.
 
+use super::computed_map::ComputedMap;
 use super::controls::{self, Edit, TypedError};
 use super::curves::{PlotCache, color32};
 use super::files::{self, FileAction, FileRequest, Files};
@@ -151,6 +152,10 @@ pub struct Explorer {
     /// The fit window as typed: `None` for each curve's default window.
     fit_window: Option<(f64, f64)>,
     frame_stats: Option<FrameStats>,
+    /// The computed phase map and its background sweep.
+    computed: ComputedMap,
+    /// Scheduling priority of simulation threads (the map's too).
+    nice: i32,
 }
 
 /// Frame intervals while input arrives and the runs' rates, for the responsiveness measurement
@@ -280,6 +285,8 @@ impl Explorer {
             maps: MapTextures::default(),
             fit_window: None,
             frame_stats: options.frame_stats.then(FrameStats::default),
+            computed: ComputedMap::default(),
+            nice: options.nice,
         };
         match &options.preset {
             Some(preset) => {
@@ -607,6 +614,35 @@ impl Explorer {
         for event in self.session.poll(DRAIN_BUDGET) {
             self.follow(event);
         }
+        self.computed.poll();
+    }
+
+    /// The computed phase map (tests).
+    pub fn computed_map(&self) -> &ComputedMap {
+        &self.computed
+    }
+
+    pub fn computed_map_mut(&mut self) -> &mut ComputedMap {
+        &mut self.computed
+    }
+
+    /// Repaints the window from another thread.
+    fn waker(&self) -> crate::sim::Waker {
+        let slot = self.repaint.clone();
+        Arc::new(move || {
+            if let Some(ctx) = slot.get() {
+                ctx.request_repaint();
+            }
+        })
+    }
+
+    /// Start (or resume) computing the phase map over the current parameters.
+    pub fn compute_map(&mut self) {
+        let waker = self.waker();
+        let threads = self.session.threads();
+        if let Err(e) = self.computed.start(&self.params, threads, self.nice, waker) {
+            self.computed.message = Some((true, e));
+        }
     }
 
     /// The curves on screen, in legend order, with their labels, for export.
@@ -654,6 +690,20 @@ impl Explorer {
                 }
                 Err(e) => self.files.error(e),
             },
+            FileRequest::Read(action, path) => {
+                let result = match action {
+                    FileAction::LoadMap => self.computed.load(&path),
+                    _ => Err(format!("{}: nothing reads this", path.display())),
+                };
+                self.map_file_result(result);
+            }
+            FileRequest::Write(action @ (FileAction::SaveMap | FileAction::ExportMap), path) => {
+                let result = match action {
+                    FileAction::SaveMap => self.computed.save(&path),
+                    _ => self.computed.export(&path),
+                };
+                self.map_file_result(result);
+            }
             FileRequest::Write(action, path) => {
                 let result = self.write(ctx, action, &path);
                 match result {
@@ -663,6 +713,18 @@ impl Explorer {
                 }
             }
         }
+    }
+
+    /// Report a map file action beside the map (and in the files section).
+    fn map_file_result(&mut self, result: Result<String, String>) {
+        match &result {
+            Ok(done) => self.files.info(done.clone()),
+            Err(e) => self.files.error(e.clone()),
+        }
+        self.computed.message = Some(match result {
+            Ok(done) => (false, done),
+            Err(e) => (true, e),
+        });
     }
 
     fn write(
@@ -677,7 +739,10 @@ impl Explorer {
         }
         let views: Vec<CurveView<'_>> = curves.iter().map(|(c, label)| c.view(label)).collect();
         match action {
-            FileAction::LoadPreset => Ok(None),
+            FileAction::LoadPreset
+            | FileAction::LoadMap
+            | FileAction::SaveMap
+            | FileAction::ExportMap => Ok(None),
             FileAction::SavePreset => {
                 let name = path
                     .file_stem()
@@ -777,7 +842,10 @@ impl Explorer {
                 ));
             }
         }
-        if self.session.in_flight() {
+        if let Some(request) = self.files.poll_dialog() {
+            self.handle_file_request(ui.ctx(), request);
+        }
+        if self.session.in_flight() || self.computed.is_running() {
             // The waker repaints on every report; this only covers a report sent before the
             // context was known.
             ui.ctx().request_repaint_after(Duration::from_millis(250));
@@ -1159,14 +1227,192 @@ impl Explorer {
             ),
         };
         ui.add(egui::Label::new(RichText::new(text).small()).wrap());
+        let overlay = if kind == MapKind::Fig1 {
+            self.computed_map_bar_ui(ui);
+            Some(self.computed.overlay(&spec))
+        } else {
+            None
+        };
         let size = ui.available_size();
         let side = egui::vec2(size.x.min(size.y * 1.5), size.y.min(size.x / 1.2));
         let (rect, _) = ui.allocate_exact_size(side, egui::Sense::hover());
-        map_ui(ui, &mut self.maps, rect, &spec, &markers, true)
+        map_ui(
+            ui,
+            &mut self.maps,
+            rect,
+            &spec,
+            &markers,
+            true,
+            overlay.as_ref(),
+        )
     }
 
-    /// A press or drag on a full map sets the parameters like a slider: restart on release.
+    /// The computed map's settings, its Compute/Stop button with the cost estimate or the
+    /// progress, its file buttons and its colour key.
+    fn computed_map_bar_ui(&mut self, ui: &mut Ui) {
+        let running = self.computed.is_running();
+        let s = &mut self.computed.settings;
+        let value = |ui: &mut Ui, label: &str, v: &mut f64, speed: f64, min: f64| {
+            let l = ui.label(label);
+            ui.add_enabled(
+                !running,
+                egui::DragValue::new(v)
+                    .speed(speed)
+                    .range(min..=1e4)
+                    .max_decimals(3),
+            )
+            .labelled_by(l.id);
+        };
+        let count = |ui: &mut Ui, label: &str, n: &mut usize, max: usize| {
+            let l = ui.label(label);
+            ui.add_enabled(!running, egui::DragValue::new(n).range(1..=max).speed(0.1))
+                .labelled_by(l.id);
+        };
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new("Computed map").strong())
+                .on_hover_text(
+                    "A sweep over ω/h (log) × σ/√h at the current parameters, reduced to the size \
+                 below; each point is run, fitted and painted by its verdict. The same points, \
+                 seeds and CSV rows as `spinboson sweep`.",
+                );
+            value(ui, "ω/h from", &mut s.omega.0, 0.01, 1e-3);
+            value(ui, "to", &mut s.omega.1, 0.1, 1e-3);
+            count(
+                ui,
+                "ω points",
+                &mut s.omega.2,
+                super::computed_map::MAX_MAP_AXIS,
+            );
+            ui.separator();
+            value(ui, "σ/√h from", &mut s.sigma.0, 0.01, 0.0);
+            value(ui, "to ", &mut s.sigma.1, 0.05, 0.0);
+            count(
+                ui,
+                "σ points",
+                &mut s.sigma.2,
+                super::computed_map::MAX_MAP_AXIS,
+            );
+            ui.separator();
+            count(ui, "map Nt", &mut s.nt, 100_000);
+            count(ui, "realizations", &mut s.realizations, 10_000);
+            count(
+                ui,
+                "× trajectories",
+                &mut s.trajectories_per_realization,
+                10_000,
+            );
+        });
+        let mut request = None;
+        ui.horizontal_wrapped(|ui| {
+            if running {
+                if ui
+                    .button("■ Stop map")
+                    .on_hover_text("Stop computing; finished points stay, Compute resumes")
+                    .clicked()
+                {
+                    self.computed.stop();
+                }
+            } else if ui
+                .button("Compute phase map")
+                .on_hover_text(
+                    "Run the map's points in the background: a coarse lattice first, then \
+                     where neighbouring verdicts differ",
+                )
+                .clicked()
+            {
+                self.compute_map();
+            }
+            ui.add_enabled(
+                !self.computed.is_running(),
+                egui::Checkbox::new(&mut self.computed.settings.fill, "every cell"),
+            )
+            .on_hover_text(
+                "Also compute the cells whose neighbours agree (after the disputed ones)",
+            );
+            ui.checkbox(&mut self.computed.show, "show computed");
+            for action in [
+                FileAction::SaveMap,
+                FileAction::LoadMap,
+                FileAction::ExportMap,
+            ] {
+                if ui
+                    .button(action.button())
+                    .on_hover_text(action.hover())
+                    .clicked()
+                {
+                    request = self.files.start(action);
+                }
+            }
+            let info = match self.computed.progress_text() {
+                Some(p) => p,
+                None => match self.computed.settings.grid(&self.params) {
+                    Ok(grid) => {
+                        let (all, coarse) = super::computed_map::ComputedMap::estimate(
+                            &grid,
+                            self.session.cost(),
+                            self.session.threads(),
+                        );
+                        format!(
+                            "{} points: about {} for all, {} for the coarse pass",
+                            grid.len(),
+                            human_seconds(all),
+                            human_seconds(coarse)
+                        )
+                    }
+                    Err(e) => format!("! {e}"),
+                },
+            };
+            ui.label(RichText::new(info).small());
+        });
+        if let Some(request) = request {
+            self.handle_file_request(ui.ctx(), request);
+        }
+        if let Some((is_error, text)) = &self.computed.message {
+            let color = if *is_error {
+                ui.visuals().error_fg_color
+            } else {
+                ui.visuals().weak_text_color()
+            };
+            ui.label(RichText::new(text).color(color).small());
+        }
+        if self.computed.table().is_some() && self.computed.show {
+            ui.horizontal_wrapped(|ui| {
+                for v in crate::io::LEGEND_VERDICTS {
+                    let c = crate::io::verdict_color(v);
+                    let (r, _) =
+                        ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
+                    ui.painter()
+                        .rect_filled(r, 2.0, egui::Color32::from_rgb(c.0, c.1, c.2));
+                    ui.label(RichText::new(crate::io::verdict_legend(v)).small());
+                }
+                ui.label(
+                    RichText::new(
+                        "· opacity: jackknife confidence · faint: not computed · lines: the \
+                         regime model's boundaries",
+                    )
+                    .small(),
+                );
+            });
+        }
+    }
+
+    /// A press or drag on a full map sets the parameters like a slider: restart on release. A
+    /// click on a computed cell loads that point instead.
     fn apply_map_edit(&mut self, ui: &Ui, edit: MapEdit) {
+        if let Some(index) = edit.cell
+            && let Some(p) = self.computed.params_of(index, &self.params)
+        {
+            self.message = Some(format!(
+                "loaded map point {index}: {}",
+                crate::sim::params_label(&p)
+            ));
+            self.params = p;
+            self.preset_name = "custom".into();
+            self.validation = self.params.validate();
+            self.pending_since = None;
+            self.commit();
+            return;
+        }
         if let Some((omega_over_h, sigma_over_sqrt_h, alpha)) = edit.set {
             let h = self.params.h;
             let round = |v: f64| {
@@ -1285,7 +1531,7 @@ impl Explorer {
             };
             let spec = self.map_spec(MapKind::Fig1);
             let markers = self.map_markers();
-            map_ui(ui, &mut self.maps, inset, &spec, &markers, false);
+            map_ui(ui, &mut self.maps, inset, &spec, &markers, false, None);
         }
     }
 

@@ -28,20 +28,29 @@ pub enum FileAction {
     ExportCsv,
     ExportFigure,
     SavePlotPng,
+    /// The computed phase map as its sweep CSV (and JSON sidecar).
+    SaveMap,
+    /// A sweep CSV onto the phase map.
+    LoadMap,
+    /// The computed phase map as a figure, with the model's boundaries.
+    ExportMap,
 }
 
 impl FileAction {
-    fn button(self) -> &'static str {
+    pub fn button(self) -> &'static str {
         match self {
             FileAction::LoadPreset => "Load preset…",
             FileAction::SavePreset => "Save preset…",
             FileAction::ExportCsv => "Export CSV…",
             FileAction::ExportFigure => "Export figure…",
             FileAction::SavePlotPng => "Save plot PNG…",
+            FileAction::SaveMap => "Save map…",
+            FileAction::LoadMap => "Load map…",
+            FileAction::ExportMap => "Export map…",
         }
     }
 
-    fn hover(self) -> &'static str {
+    pub fn hover(self) -> &'static str {
         match self {
             FileAction::LoadPreset => {
                 "Read a preset (.ron); dropping a .ron file on the window does the same"
@@ -56,20 +65,31 @@ impl FileAction {
                 "The visible curves drawn at publication quality (.svg or .png, by extension)"
             }
             FileAction::SavePlotPng => "A screenshot of the plot area as it is on screen (.png)",
+            FileAction::SaveMap => {
+                "The computed map as a sweep CSV (+ JSON sidecar): `spinboson sweep` with the same \
+                 axes resumes it, `spinboson figure --sweep` draws it"
+            }
+            FileAction::LoadMap => {
+                "A sweep CSV over omega and sigma (from `spinboson sweep`, a cluster run or Save \
+                 map) onto the phase map"
+            }
+            FileAction::ExportMap => {
+                "The computed map with the regime model's boundaries (.svg or .png, by extension)"
+            }
         }
     }
 
     fn extensions(self) -> &'static [&'static str] {
         match self {
             FileAction::LoadPreset | FileAction::SavePreset => &["ron"],
-            FileAction::ExportCsv => &["csv"],
-            FileAction::ExportFigure => &["svg", "png"],
+            FileAction::ExportCsv | FileAction::SaveMap | FileAction::LoadMap => &["csv"],
+            FileAction::ExportFigure | FileAction::ExportMap => &["svg", "png"],
             FileAction::SavePlotPng => &["png"],
         }
     }
 
     fn writes(self) -> bool {
-        self != FileAction::LoadPreset
+        !matches!(self, FileAction::LoadPreset | FileAction::LoadMap)
     }
 
     /// `path` with this action's extension when it has none of the allowed ones.
@@ -100,6 +120,8 @@ pub enum FileRequest {
         warning: Option<String>,
     },
     Write(FileAction, PathBuf),
+    /// Read a file other than a preset (a map).
+    Read(FileAction, PathBuf),
 }
 
 /// The files section's state.
@@ -282,7 +304,7 @@ impl Files {
 
     /// A button was pressed: a path typed in the box is used as it is; otherwise open a native
     /// dialog (or, where no desktop portal answers, ask for a path in the box).
-    fn start(&mut self, action: FileAction) -> Option<FileRequest> {
+    pub fn start(&mut self, action: FileAction) -> Option<FileRequest> {
         if self.dialogs && self.dialog.is_none() && self.path.trim().is_empty() {
             let (tx, rx) = unbounded();
             let start_dir = std::env::current_dir().ok();
@@ -310,7 +332,7 @@ impl Files {
         self.from_path_box(action)
     }
 
-    fn poll_dialog(&mut self) -> Option<FileRequest> {
+    pub fn poll_dialog(&mut self) -> Option<FileRequest> {
         let (action, opened, rx) = self.dialog.as_ref()?;
         let (action, opened) = (*action, *opened);
         let answer = rx.try_recv().ok()?;
@@ -322,8 +344,10 @@ impl Files {
                 if action.writes() {
                     // The native dialog has already asked about overwriting.
                     Some(FileRequest::Write(action, path))
-                } else {
+                } else if action == FileAction::LoadPreset {
                     self.read_preset(&path)
+                } else {
+                    Some(FileRequest::Read(action, path))
                 }
             }
             None if opened.elapsed() < NO_PORTAL_WITHIN => {
@@ -357,8 +381,11 @@ impl Files {
             return None;
         }
         let path = action.with_extension(Path::new(typed));
-        if !action.writes() {
+        if action == FileAction::LoadPreset {
             return self.read_preset(&path);
+        }
+        if !action.writes() {
+            return Some(FileRequest::Read(action, path));
         }
         if path.exists() {
             self.confirm = Some((action, path));

@@ -1,6 +1,7 @@
 //! The desktop explorer (eframe, glow backend): sliders, a streaming background simulation and
 //! live curves. Built only with the `gui` feature.
 
+mod computed_map;
 mod controls;
 mod curves;
 mod explorer;
@@ -9,6 +10,7 @@ mod phase_map;
 mod plots;
 mod settings;
 
+pub use computed_map::{ComputedMap, MAX_MAP_AXIS, MapCell, MapOverlay, MapSettings};
 pub use controls::TypedError;
 pub use curves::{PlotCache, Series, color32, series};
 pub use explorer::{

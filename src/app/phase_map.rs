@@ -3,6 +3,7 @@
 //! with the current parameters and the pinned curves as markers. Drawn full size (click or drag
 //! to set the parameters) or as a translucent inset in the sx plot.
 
+use super::computed_map::MapOverlay;
 use crate::analysis::{Law, Verdict};
 use crate::io::{MapKind, MapSpec};
 use crate::physics::{Regime, alpha_c, regime};
@@ -41,6 +42,8 @@ pub struct MapEdit {
     pub set: Option<(f64, f64, f64)>,
     pub dragging: bool,
     pub released: bool,
+    /// A click (not a drag) on a computed map's cell: its point index.
+    pub cell: Option<usize>,
 }
 
 /// A regime's label and where it goes (plotted units).
@@ -126,7 +129,8 @@ fn axis_titles(kind: MapKind) -> (&'static str, &'static str) {
 }
 
 /// Draw a map into `rect`. `full`: axes, labels, hover explanations and click/drag to set the
-/// parameters; otherwise a translucent inset (no interaction).
+/// parameters; otherwise a translucent inset (no interaction). A computed `overlay` paints its
+/// cells over a faded regime map, with the model's boundaries drawn over them.
 pub fn map_ui(
     ui: &mut Ui,
     textures: &mut MapTextures,
@@ -134,7 +138,9 @@ pub fn map_ui(
     spec: &MapSpec,
     markers: &[Marker],
     full: bool,
+    overlay: Option<&MapOverlay>,
 ) -> MapEdit {
+    let overlay = overlay.filter(|o| !o.cells.is_empty());
     let (x, y) = spec.ranges();
     // Full size: room for the tick labels and titles (left, bottom) and the last labels.
     let (left, bottom, top, right) = if full {
@@ -149,7 +155,15 @@ pub fn map_ui(
     let frame = Frame { rect: plot, x, y };
     let (texture, labels) = textures.get(ui.ctx(), spec);
     let painter = ui.painter_at(rect);
-    let alpha = if full { 255 } else { 200 };
+    let alpha = match (full, overlay.is_some()) {
+        (_, true) => 90,
+        (true, false) => 255,
+        (false, false) => 200,
+    };
+    if overlay.is_some() {
+        // The faded regime map over white, so the computed cells read as on paper.
+        painter.rect_filled(plot, 0.0, Color32::WHITE);
+    }
     painter.image(
         texture,
         plot,
@@ -162,6 +176,9 @@ pub fn map_ui(
         Stroke::new(1.0, Color32::from_gray(90)),
         egui::StrokeKind::Inside,
     );
+    if let Some(o) = overlay {
+        cells_ui(&painter, &frame, o);
+    }
     let text_color = Color32::from_rgb(25, 25, 25);
     let label_font = egui::FontId::proportional(if full { 15.0 } else { 10.5 });
     for (r, lx, ly) in &labels {
@@ -241,14 +258,33 @@ pub fn map_ui(
         .on_hover_cursor(egui::CursorIcon::Crosshair);
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Canvas, true, name));
     let mut edit = MapEdit::default();
+    let cell_at = |pos: Pos2| {
+        let (px, py) = frame.plotted_at(pos);
+        overlay.and_then(|o| {
+            o.cells.iter().find(|c| {
+                !(c.running && c.color == Color32::TRANSPARENT)
+                    && (c.x.0..=c.x.1).contains(&px)
+                    && (c.y.0..=c.y.1).contains(&py)
+            })
+        })
+    };
     if let Some(pos) = response.hover_pos() {
         let (px, py) = frame.plotted_at(pos);
         let (w, s, a) = spec.params_at(px, py);
         let here = regime(w, s, a, spec.t_max_times_h);
-        response.clone().on_hover_text_at_pointer(format!(
-            "ω/h = {w:.3}, σ/√h = {s:.3}, α = {a:.3}\n{}\nClick or drag to run here.",
-            here.explanation()
-        ));
+        let text = match cell_at(pos) {
+            Some(c) => c.text.clone(),
+            None => format!(
+                "ω/h = {w:.3}, σ/√h = {s:.3}, α = {a:.3}\n{}\nClick or drag to run here.",
+                here.explanation()
+            ),
+        };
+        response.clone().on_hover_text_at_pointer(text);
+    }
+    if response.clicked()
+        && let Some(pos) = response.interact_pointer_pos()
+    {
+        edit.cell = cell_at(pos).filter(|c| !c.inferred).map(|c| c.index);
     }
     let pressed = response.is_pointer_button_down_on() || response.clicked();
     if pressed && let Some(pos) = response.interact_pointer_pos() {
@@ -258,6 +294,40 @@ pub fn map_ui(
     edit.dragging = response.dragged();
     edit.released = response.drag_stopped() || response.clicked();
     edit
+}
+
+/// The computed cells (verdict colour, confidence as opacity; a ring on the point being
+/// computed) and the regime model's boundaries over them.
+fn cells_ui(painter: &egui::Painter, frame: &Frame, overlay: &MapOverlay) {
+    for c in &overlay.cells {
+        let r = Rect::from_two_pos(frame.to_screen(c.x.0, c.y.0), frame.to_screen(c.x.1, c.y.1))
+            .intersect(frame.rect);
+        if !r.is_positive() {
+            continue;
+        }
+        if c.color != Color32::TRANSPARENT {
+            painter.rect_filled(r, 0.0, c.color);
+        }
+        if c.running {
+            painter.rect_stroke(
+                r.shrink(1.0),
+                0.0,
+                Stroke::new(2.0, Color32::BLACK),
+                egui::StrokeKind::Inside,
+            );
+        } else if !c.inferred {
+            painter.rect_stroke(
+                r,
+                0.0,
+                Stroke::new(0.5, Color32::from_white_alpha(140)),
+                egui::StrokeKind::Inside,
+            );
+        }
+    }
+    let line = Stroke::new(1.6, Color32::from_rgb(20, 20, 20));
+    for [a, b] in &overlay.boundaries {
+        painter.line_segment([frame.to_screen(a.0, a.1), frame.to_screen(b.0, b.1)], line);
+    }
 }
 
 /// Ticks and titles of a full-size map: decades on log axes, whole numbers on sigma.
