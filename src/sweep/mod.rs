@@ -26,6 +26,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use thiserror::Error;
 
+pub mod slurm;
+
 /// Most axes of a sweep.
 pub const MAX_AXES: usize = 2;
 /// Most points of a sweep.
