@@ -34,7 +34,8 @@ pub enum Command {
     #[command(subcommand)]
     Preset(PresetCommand),
     /// Run a grid of parameter points (one or two axes), fit each, one CSV row per point;
-    /// shardable (--shard K/N) and resumable (rerun the same command).
+    /// shardable (--shard K/N), resumable (rerun the same command), and ready for Slurm
+    /// (--emit-slurm N writes a job-array script).
     Sweep(SweepArgs),
     /// Combine the CSVs of the shards of one sweep into the file the unsharded sweep writes.
     Merge(MergeArgs),
