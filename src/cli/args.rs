@@ -34,7 +34,8 @@ pub enum Command {
     #[command(subcommand)]
     Preset(PresetCommand),
     /// Run a grid of parameter points (one or two axes), fit each, one CSV row per point;
-    /// shardable (--shard K/N) and resumable (rerun the same command).
+    /// shardable (--shard K/N), resumable (rerun the same command), and ready for Slurm
+    /// (--emit-slurm N writes a job-array script).
     Sweep(SweepArgs),
     /// Combine the CSVs of the shards of one sweep into the file the unsharded sweep writes.
     Merge(MergeArgs),
@@ -66,8 +67,47 @@ pub struct SweepArgs {
     /// Start even when the points left are estimated to take longer than 10 minutes.
     #[arg(long)]
     pub yes: bool,
+    /// Run nothing: write a Slurm script (OUT with .slurm.sh) for N array tasks, task K running
+    /// --shard K/N, plus a merge job; `bash SCRIPT` submits both. Also writes OUT with
+    /// .base.ron (the base parameters the tasks start from).
+    #[arg(long, value_name = "N", value_parser = parse_tasks, conflicts_with = "shard")]
+    pub emit_slurm: Option<usize>,
+    /// With --emit-slurm: CPUs of each array task (sbatch --cpus-per-task), also its
+    /// RAYON_NUM_THREADS.
+    #[arg(long, value_name = "C", default_value_t = 4, value_parser = parse_cpus, requires = "emit_slurm")]
+    pub cpus_per_task: usize,
+    /// With --emit-slurm: time limit of each job (sbatch --time): M, M:S, H:M:S, D-H, D-H:M,
+    /// D-H:M:S or UNLIMITED; without it the partition's default applies.
+    #[arg(long, value_name = "TIME", value_parser = parse_slurm_time, requires = "emit_slurm")]
+    pub slurm_time: Option<crate::sweep::slurm::SlurmTime>,
+    /// With --emit-slurm: where the script goes [default: OUT with .slurm.sh].
+    #[arg(long, value_name = "FILE.sh", requires = "emit_slurm")]
+    pub script: Option<PathBuf>,
     #[command(flatten)]
     pub overrides: ParamOverrides,
+}
+
+fn parse_tasks(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(0) => Err("N must be at least 1 (the number of array tasks)".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("{s:?} is not a whole number of array tasks")),
+    }
+}
+
+fn parse_cpus(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(0) => Err("C must be at least 1 (CPUs of each array task)".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("{s:?} is not a whole number of CPUs")),
+    }
+}
+
+fn parse_slurm_time(s: &str) -> Result<crate::sweep::slurm::SlurmTime, String> {
+    crate::sweep::slurm::SlurmTime::parse(s).map_err(|e| match e {
+        crate::sweep::slurm::SlurmError::Time { problem, .. } => problem.to_owned(),
+        e => e.to_string(),
+    })
 }
 
 /// The problem alone: clap already names the flag and the value.

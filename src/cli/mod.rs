@@ -5,6 +5,7 @@ mod figure;
 mod fit;
 mod map;
 mod run;
+mod slurm;
 mod sweep;
 
 pub use args::{
@@ -64,6 +65,15 @@ pub enum CliError {
     },
     #[error("{count} of {total} preset files are invalid")]
     InvalidPresets { count: usize, total: usize },
+    #[error(transparent)]
+    Slurm(#[from] crate::sweep::slurm::SlurmError),
+    /// The absolute path of a file, or of this program, cannot be found.
+    #[error("cannot find the absolute path of {what}: {source}")]
+    Locate {
+        what: String,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 impl From<crate::sim::SimError> for CliError {
@@ -87,6 +97,7 @@ impl CliError {
             | CliError::TooLong { .. }
             | CliError::Usage(_)
             | CliError::Sweep(_)
+            | CliError::Slurm(_)
             | CliError::Read { .. }
             | CliError::Figure(crate::io::FigureError::Format(_)) => 2,
             _ => 1,

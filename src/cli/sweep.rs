@@ -19,17 +19,17 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// `FILE.json` beside `FILE.csv`.
-fn sidecar_path(out: &Path) -> PathBuf {
+pub(super) fn sidecar_path(out: &Path) -> PathBuf {
     out.with_extension("json")
 }
 
 /// `FILE.timing.csv` beside `FILE.csv`.
-fn timing_path(out: &Path) -> PathBuf {
+pub(super) fn timing_path(out: &Path) -> PathBuf {
     out.with_extension("timing.csv")
 }
 
 /// Read a file that may not exist.
-fn read_optional(path: &Path) -> Result<Option<Vec<u8>>, CliError> {
+pub(super) fn read_optional(path: &Path) -> Result<Option<Vec<u8>>, CliError> {
     match std::fs::read(path) {
         Ok(b) => Ok(Some(b)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
@@ -75,8 +75,12 @@ fn open_output(path: &Path, preamble: &str, existing: &Scan) -> Result<File, Cli
     Ok(file)
 }
 
-/// Run the sweep's points (of this shard) that the output does not hold yet.
+/// Run the sweep's points (of this shard) that the output does not hold yet; with
+/// `--emit-slurm`, write the Slurm script instead.
 pub fn sweep_command(args: &SweepArgs) -> Result<(), CliError> {
+    if let Some(tasks) = args.emit_slurm {
+        return super::slurm::emit_slurm(args, tasks);
+    }
     let base = resolve_base(args.preset.as_deref(), &args.overrides)?;
     let grid = Grid::new(base, args.axis.clone())?;
     let shard = args.shard.unwrap_or(Shard::ALL);

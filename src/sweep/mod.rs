@@ -30,6 +30,7 @@ use thiserror::Error;
 
 mod background;
 mod refine;
+pub mod slurm;
 mod table;
 
 pub use background::{MapMsg, MapRunner};
