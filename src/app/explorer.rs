@@ -1292,7 +1292,12 @@ impl Explorer {
                 &mut s.sigma.2,
                 super::computed_map::MAX_MAP_AXIS,
             );
-            ui.separator();
+        });
+        ui.horizontal_wrapped(|ui| {
+            ui.label("each point at the current parameters with").on_hover_text(
+                "A map point is a full run: keep it small (Nt 200 with 8 × 8 trajectories runs a \
+                 point in about a second here)",
+            );
             count(ui, "map Nt", &mut s.nt, 100_000);
             count(ui, "realizations", &mut s.realizations, 10_000);
             count(
