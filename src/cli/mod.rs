@@ -62,6 +62,9 @@ pub enum CliError {
         #[source]
         source: std::io::Error,
     },
+    /// An input file that is read but is not what the command takes.
+    #[error("{path}: {problem}")]
+    BadInput { path: String, problem: String },
     #[error("{count} of {total} preset files are invalid")]
     InvalidPresets { count: usize, total: usize },
 }
@@ -88,6 +91,7 @@ impl CliError {
             | CliError::Usage(_)
             | CliError::Sweep(_)
             | CliError::Read { .. }
+            | CliError::BadInput { .. }
             | CliError::Figure(crate::io::FigureError::Format(_)) => 2,
             _ => 1,
         }

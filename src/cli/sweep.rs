@@ -19,7 +19,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// `FILE.json` beside `FILE.csv`.
-fn sidecar_path(out: &Path) -> PathBuf {
+pub(super) fn sidecar_path(out: &Path) -> PathBuf {
     out.with_extension("json")
 }
 
@@ -29,7 +29,7 @@ fn timing_path(out: &Path) -> PathBuf {
 }
 
 /// Read a file that may not exist.
-fn read_optional(path: &Path) -> Result<Option<Vec<u8>>, CliError> {
+pub(super) fn read_optional(path: &Path) -> Result<Option<Vec<u8>>, CliError> {
     match std::fs::read(path) {
         Ok(b) => Ok(Some(b)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
