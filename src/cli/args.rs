@@ -152,13 +152,20 @@ pub enum PresetCommand {
 pub struct FigureArgs {
     /// The preset to run: a file (RON) or a built-in name; its family gives the curves, its
     /// display settings the axes.
-    #[arg(long, value_name = "FILE.ron|NAME", required_unless_present = "map", help = preset_help("The preset to run; its family gives the curves, its display settings the axes."))]
+    #[arg(long, value_name = "FILE.ron|NAME", required_unless_present_any = ["map", "sweep"], help = preset_help("The preset to run; its family gives the curves, its display settings the axes."))]
     pub preset: Option<PathBuf>,
     /// Draw the regime map of the paper's Fig. 1 (omega/h by sigma/sqrt(h), at --alpha) or
     /// Fig. 3 left (alpha by h/omega, at --sigma) instead of running a preset; --sigma,
     /// --omega and --alpha mark the current point, --t-max places the frozen region.
     #[arg(long, value_enum, conflicts_with = "preset")]
     pub map: Option<MapArg>,
+    /// Draw the computed phase map of a sweep CSV (`spinboson sweep --out`): a cell per point in
+    /// its fitted verdict's color. An omega by sigma sweep gets the regime model's boundaries
+    /// (at the sweep's alpha and t_max, read from the sidecar SWEEP.json; without one from
+    /// the defaults and --alpha, --t-max, --h, --nt, --realizations, --traj); other axes are
+    /// drawn on plain axes.
+    #[arg(long, value_name = "SWEEP.csv", conflicts_with_all = ["preset", "map", "csv", "axis"])]
+    pub sweep: Option<PathBuf>,
     /// The figure: `.svg` or `.png`, written atomically.
     #[arg(long, value_name = "FILE.svg|FILE.png")]
     pub out: PathBuf,

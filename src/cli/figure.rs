@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// The preset with the command-line flags applied to its parameters.
 fn resolve_preset(args: &FigureArgs) -> Result<Preset, CliError> {
     let path = args.preset.as_ref().ok_or(CliError::Usage(
-        "spinboson figure needs --preset FILE.ron (or --map fig1|fig3)",
+        "spinboson figure needs --preset FILE.ron (or --map fig1|fig3, or --sweep SWEEP.csv)",
     ))?;
     let loaded = Preset::load_named(path)?;
     if let Some(warning) = loaded.warning() {
@@ -33,6 +33,9 @@ fn resolve_preset(args: &FigureArgs) -> Result<Preset, CliError> {
 /// Run every member of the preset's family in turn, then write the figure (and the CSV).
 pub fn figure_command(args: &FigureArgs) -> Result<(), CliError> {
     FigureFormat::from_path(&args.out)?; // fail before the runs, not after
+    if let Some(sweep) = &args.sweep {
+        return super::map::sweep_map_command(args, sweep);
+    }
     if let Some(kind) = args.map {
         return super::map::map_command(args, kind);
     }

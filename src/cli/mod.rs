@@ -63,6 +63,9 @@ pub enum CliError {
         #[source]
         source: std::io::Error,
     },
+    /// An input file that is read but is not what the command takes.
+    #[error("{path}: {problem}")]
+    BadInput { path: String, problem: String },
     #[error("{count} of {total} preset files are invalid")]
     InvalidPresets { count: usize, total: usize },
     #[error(transparent)]
@@ -99,6 +102,7 @@ impl CliError {
             | CliError::Sweep(_)
             | CliError::Slurm(_)
             | CliError::Read { .. }
+            | CliError::BadInput { .. }
             | CliError::Figure(crate::io::FigureError::Format(_)) => 2,
             _ => 1,
         }

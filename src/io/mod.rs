@@ -8,6 +8,7 @@ mod figure;
 mod palette;
 mod phase_map;
 mod preset;
+mod sweep_map;
 
 pub use atomic::{WriteError, check_writable, write_atomic};
 pub use display::{AxisMode, AxisSeries, DisplaySettings, linear_tick_label};
@@ -23,4 +24,8 @@ pub use phase_map::{
 };
 pub use preset::{
     BUILTIN_NAMES, BUILTIN_PRESETS, Loaded, PRESET_VERSION, Preset, PresetError, builtin_preset,
+};
+pub use sweep_map::{
+    MISSING_HATCH_COLOR, MODEL_LINE_COLOR, PlotAxis, SWEEP_MAP_SIZE, SweepCell, SweepMap,
+    cell_color, render_sweep_map_svg, write_sweep_map,
 };

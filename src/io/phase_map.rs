@@ -157,7 +157,17 @@ impl MapSpec {
     /// cell grid, as segments `[(x0, y0), (x1, y1)]` in plotted units: a staircase along the
     /// cell edges, to draw over a computed map.
     pub fn boundaries(&self, nx: usize, ny: usize) -> Vec<[(f64, f64); 2]> {
-        let ((x0, x1), (y0, y1)) = self.ranges();
+        self.boundaries_over(self.ranges(), nx, ny)
+    }
+
+    /// [`MapSpec::boundaries`] over plotted ranges `((x0, x1), (y0, y1))` of one's own (a
+    /// computed map's extent, which need not be the map's), on an `nx x ny` cell grid.
+    pub fn boundaries_over(
+        &self,
+        ((x0, x1), (y0, y1)): ((f64, f64), (f64, f64)),
+        nx: usize,
+        ny: usize,
+    ) -> Vec<[(f64, f64); 2]> {
         let (dx, dy) = ((x1 - x0) / nx as f64, (y1 - y0) / ny as f64);
         let at = |i: usize, j: usize| {
             let (w, s, a) = self.params_at(x0 + (i as f64 + 0.5) * dx, y0 + (j as f64 + 0.5) * dy);
