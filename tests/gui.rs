@@ -887,15 +887,25 @@ fn compute_phase_map_writes_the_sweep_rows_saves_loads_and_a_click_loads_a_point
     assert_eq!(table.text().as_bytes(), &cli_bytes[..]);
 
     // Save through the path box: the sweep CSV (resumable by `spinboson sweep`) and a sidecar.
-    let saved = dir.path().join("map.csv");
+    // The path has no extension: Save map adds .csv, Export map .svg.
+    let stem = dir.path().join("map");
+    let saved = stem.with_extension("csv");
     let path_box = h.get_by_label("path");
     path_box.focus();
-    path_box.type_text(saved.to_str().expect("utf8"));
+    path_box.type_text(stem.to_str().expect("utf8"));
     h.run_steps(1);
     h.get_by_label("Save map…").click();
     h.run_steps(2);
     assert_eq!(std::fs::read(&saved).expect("saved"), cli_bytes);
     assert!(saved.with_extension("json").exists());
+    h.get_by_label("Export map…").click();
+    h.run_steps(2);
+    let svg = std::fs::read_to_string(stem.with_extension("svg")).expect("svg written");
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+    let texts: Vec<&str> = doc.descendants().filter_map(|n| n.text()).collect();
+    // The caption counts the points; the model's regimes are named over the cells.
+    assert!(texts.iter().any(|t| t.contains("9 of 9")), "{texts:?}");
+    assert!(texts.iter().any(|t| t.contains("paramagnet")), "{texts:?}");
 
     // Clicking the centre cell loads that point (its seed and the map's size) and runs it.
     let center = table.points[&4].values.clone();

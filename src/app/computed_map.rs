@@ -555,13 +555,18 @@ impl ComputedMap {
         ))
     }
 
-    /// Draw the map as a figure (.svg or .png): not available yet.
-    pub fn export(&self, path: &Path) -> Result<String, String> {
-        let _ = self.data.as_ref().ok_or("no computed map to export yet")?;
-        Err(format!(
-            "{}: exporting the map is not built yet",
-            path.display()
-        ))
+    /// Draw the map as a figure (.svg or .png, by extension) with the model's boundaries: the
+    /// figure of `spinboson figure --sweep`. A loaded map without its base parameters is drawn
+    /// with `params` and says so in its caption.
+    pub fn export(&self, path: &Path, params: &Params) -> Result<String, String> {
+        let d = self.data.as_ref().ok_or("no computed map to export yet")?;
+        let base = d
+            .grid
+            .as_ref()
+            .map_or_else(|| params.clone(), |g| g.base.clone());
+        let map = crate::io::SweepMap::new(d.table.clone(), base);
+        crate::io::write_sweep_map(path, &map).map_err(|e| e.to_string())?;
+        Ok(format!("exported the map to {}", path.display()))
     }
 
     /// Where the map came from.

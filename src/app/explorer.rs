@@ -700,7 +700,7 @@ impl Explorer {
             FileRequest::Write(action @ (FileAction::SaveMap | FileAction::ExportMap), path) => {
                 let result = match action {
                     FileAction::SaveMap => self.computed.save(&path),
-                    _ => self.computed.export(&path),
+                    _ => self.computed.export(&path, &self.params),
                 };
                 self.map_file_result(result);
             }
