@@ -826,6 +826,7 @@ fn a_finished_run_shows_its_verdict_in_the_status_bar() {
 
 /// Step the harness until the computed map stops running (bounded).
 fn wait_for_map(h: &mut Harness<'static, Explorer>) {
+    h.run_steps(1); // a click on Compute is handled in the next frame
     let deadline = Instant::now() + Duration::from_secs(120);
     while h.state().computed_map().is_running() {
         assert!(Instant::now() < deadline, "the map did not finish");
@@ -856,7 +857,7 @@ fn compute_phase_map_writes_the_sweep_rows_saves_loads_and_a_click_loads_a_point
         s.fill = true;
     }
     h.run_steps(2);
-    h.get_by_label_contains("9 points: about");
+    h.get_by_label_contains("9 of 9 points to compute: about");
     h.get_by_label("Compute phase map").click();
     h.run_steps(1);
     assert!(h.state().computed_map().is_running());
@@ -941,7 +942,7 @@ fn compute_phase_map_writes_the_sweep_rows_saves_loads_and_a_click_loads_a_point
     let bad = dir.path().join("bad.csv");
     std::fs::write(&bad, "t,sx\n0,1\n").expect("write");
     let loaded = h.state_mut().computed_map_mut().load(&bad);
-    assert!(loaded.is_err_and(|e| e.contains("not a sweep output") && e.contains("map unchanged")));
+    assert!(loaded.is_err_and(|e| e.contains("not a sweep CSV") && e.contains("map unchanged")));
     let text = |h: &Harness<'static, Explorer>| h.state().computed_map().table().map(|t| t.text());
     assert_eq!(text(&h), Some(table.text()));
     // And the saved file loads back to the same map.
@@ -996,4 +997,58 @@ fn stopping_the_map_keeps_finished_points_and_compute_resumes() {
             .table()
             .is_some_and(|t| t.is_complete())
     );
+}
+
+#[test]
+fn sliders_on_the_map_axes_keep_the_map_and_other_changes_ask_before_discarding_it() {
+    let mut h = manual();
+    h.run();
+    h.get_by_label("Phase map (Fig. 1)").click();
+    h.run_steps(2);
+    {
+        let s = &mut h.state_mut().computed_map_mut().settings;
+        s.omega = (0.3, 5.0, 3);
+        s.sigma = (0.5, 4.0, 3);
+        s.nt = 12;
+        s.realizations = 4;
+        s.trajectories_per_realization = 2;
+        s.fill = true;
+    }
+    h.get_by_label("Compute phase map").click();
+    wait_for_map(&mut h);
+    let text = |h: &Harness<'static, Explorer>| h.state().computed_map().table().map(|t| t.text());
+    let first = text(&h).expect("a map");
+    // sigma and omega are the map's axes: moving them changes nothing about the map.
+    h.get_by_role_and_label(Role::Slider, "σ")
+        .set_value_accesskit(1.7);
+    h.run_steps(3);
+    h.get_by_label_contains("all 9 points of this map are computed");
+    h.get_by_label("Compute phase map").click();
+    wait_for_map(&mut h);
+    assert_eq!(text(&h).as_ref(), Some(&first));
+    // A changed alpha is another map: Compute asks, and Cancel keeps the map.
+    h.get_by_role_and_label(Role::Slider, "α")
+        .set_value_accesskit(4.0);
+    h.run_steps(3);
+    h.get_by_label("Compute phase map").click();
+    h.run_steps(2);
+    h.get_by_label_contains("would discard the 9 point(s) on screen");
+    assert!(!h.state().computed_map().is_running());
+    h.get_by_label("Cancel").click();
+    h.run_steps(2);
+    assert_eq!(text(&h).as_ref(), Some(&first));
+    // Resume continues the map at its own parameters (complete: nothing to run).
+    h.get_by_label("Compute phase map").click();
+    h.run_steps(2);
+    h.get_by_label("Resume the map on screen").click();
+    wait_for_map(&mut h);
+    assert_eq!(text(&h).as_ref(), Some(&first));
+    // A new map discards it, only when asked to.
+    h.get_by_label("Compute phase map").click();
+    h.run_steps(2);
+    h.get_by_label("New map (discard 9 points)").click();
+    wait_for_map(&mut h);
+    let new = h.state().computed_map().table().expect("the new map");
+    assert!(new.is_complete() && new.text() != first);
+    assert!(new.points.values().all(|p| p.regime.is_some()));
 }

@@ -377,6 +377,11 @@ fn bad_input_exits_2_and_leaves_files_untouched() {
             "axis omega is given twice",
         ),
         (&["--axis", "alpha=1:80:lin:2"], "point 1 (alpha = 80)"),
+        (
+            &["--axis", "omega=0.5:5:log:1"],
+            "COUNT 1 is the single value START",
+        ),
+        (&["--axis", "nt=10:12:lin:5"], "repeat 11"),
         (&["--axis", "omega=1:2:lin:2"], "not a sweep output"),
     ];
     for (extra, needle) in cases {
@@ -465,8 +470,26 @@ fn bad_input_exits_2_and_leaves_files_untouched() {
         "cannot read /nonexistent/x.csv",
         dir.path(),
     );
-    // And the good merge works.
+    // A file that is not a sweep output is never overwritten by a merge; a shard that is not a
+    // sweep CSV is named as such.
+    let notes = dir.path().join("notes.md");
+    std::fs::write(&notes, "my notes\n").expect("write");
+    let n = notes.to_str().expect("utf8");
+    assert_refused(
+        &["merge", n, &a1, &a0],
+        "refusing to overwrite it",
+        dir.path(),
+    );
+    assert_eq!(read(&notes), b"my notes\n");
+    assert_refused(
+        &["merge", o, &a0, n],
+        "notes.md is not a sweep CSV",
+        dir.path(),
+    );
+    // And the good merge works (also over an earlier merge of the same sweep).
     let m = dir.path().join("m.csv");
     ok(&["merge", m.to_str().expect("utf8"), &a1, &a0], None);
+    assert!(read(&m) == read(&other));
+    ok(&["merge", m.to_str().expect("utf8"), &a0, &a1], None);
     assert!(read(&m) == read(&other));
 }

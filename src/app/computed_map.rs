@@ -210,6 +210,8 @@ pub struct ComputedMap {
     pub message: Option<(bool, String)>,
     /// The model's boundaries and the `alpha/t_max` they are for.
     boundaries: Option<(String, Vec<Segment>)>,
+    /// A start that would discard the map on screen: what differs, and the new grid.
+    pending: Option<(String, Grid)>,
 }
 
 /// A line segment in plotted units.
@@ -227,6 +229,7 @@ impl Default for ComputedMap {
             computed_this_run: 0,
             message: None,
             boundaries: None,
+            pending: None,
         }
     }
 }
@@ -241,17 +244,49 @@ impl ComputedMap {
         self.data.as_ref().map(|d| &d.table)
     }
 
-    /// `(seconds for every point, seconds for the coarse pass)` at the cost model's rate.
-    pub fn estimate(grid: &Grid, cost: &CostModel, threads: usize) -> (f64, f64) {
+    /// `(seconds for the points not done, seconds for the coarse points not done)` at the cost
+    /// model's rate.
+    pub fn estimate(
+        grid: &Grid,
+        cost: &CostModel,
+        threads: usize,
+        done: impl Fn(usize) -> bool,
+    ) -> (f64, f64) {
         let shape: Vec<usize> = grid.axes.iter().map(|a| a.count).collect();
         let refiner = Refiner::new(shape[0], shape[1], false);
-        let secs = |i: usize| grid.params(i).map_or(0.0, |p| cost.seconds(&p, threads));
+        let secs = |i: usize| {
+            if done(i) {
+                0.0
+            } else {
+                grid.params(i).map_or(0.0, |p| cost.seconds(&p, threads))
+            }
+        };
         let total = (0..grid.len()).map(secs).sum();
         let coarse = refiner.coarse_points().into_iter().map(secs).sum();
         (total, coarse)
     }
 
-    /// Start (or resume, when the map on screen is the same sweep) computing over `params`.
+    /// Whether point `index` of `grid` is already on the map (same sweep).
+    pub fn has_point(&self, grid: &Grid, index: usize) -> bool {
+        self.data.as_ref().is_some_and(|d| {
+            d.table.fingerprint == grid.fingerprint() && d.table.points.contains_key(&index)
+        })
+    }
+
+    /// A start that would discard the map on screen, waiting for the user's choice: what
+    /// differs, and the grid of the new map.
+    pub fn pending(&self) -> Option<&(String, Grid)> {
+        self.pending.as_ref()
+    }
+
+    /// Whether the map on screen can be resumed (its base parameters are known).
+    pub fn can_resume(&self) -> bool {
+        self.data.as_ref().is_some_and(|d| d.grid.is_some())
+    }
+
+    /// Compute the map at the controls' parameters: resume the map on screen when it is the same
+    /// sweep, else start a new one, but never silently discard a map with points: then ask
+    /// (see [`ComputedMap::pending`]).
     pub fn start(
         &mut self,
         params: &Params,
@@ -260,6 +295,52 @@ impl ComputedMap {
         waker: Waker,
     ) -> Result<(), String> {
         let grid = self.settings.grid(params)?;
+        if let Some(d) = &self.data
+            && d.table.fingerprint != grid.fingerprint()
+            && !d.table.points.is_empty()
+        {
+            let what = match &d.grid {
+                Some(old) if old.axes != grid.axes => "the map's grid or size differs".to_string(),
+                Some(old) => format!(
+                    "the controls differ from the map's parameters: {}",
+                    crate::sim::params_diff(&grid.base, &old.base, None)
+                ),
+                None => "the map on screen has no known base parameters".to_string(),
+            };
+            self.pending = Some((what, grid));
+            return Ok(());
+        }
+        self.spawn(grid, threads, nice, waker)
+    }
+
+    /// Resume the map on screen at its own parameters (after [`ComputedMap::pending`]).
+    pub fn resume(&mut self, threads: usize, nice: i32, waker: Waker) -> Result<(), String> {
+        self.pending = None;
+        let grid = self
+            .data
+            .as_ref()
+            .and_then(|d| d.grid.clone())
+            .ok_or("the map on screen has no known base parameters: it cannot be resumed")?;
+        self.settings = settings_of(&grid, &self.settings);
+        self.spawn(grid, threads, nice, waker)
+    }
+
+    /// Discard the map on screen and start the pending new one.
+    pub fn start_new(&mut self, threads: usize, nice: i32, waker: Waker) -> Result<(), String> {
+        let (_, grid) = self.pending.take().ok_or("nothing to start")?;
+        self.data = None;
+        self.spawn(grid, threads, nice, waker)
+    }
+
+    /// Forget the pending start.
+    pub fn cancel_pending(&mut self) {
+        if self.pending.take().is_some() {
+            self.message = Some((false, "nothing started; the map is unchanged".into()));
+        }
+    }
+
+    fn spawn(&mut self, grid: Grid, threads: usize, nice: i32, waker: Waker) -> Result<(), String> {
+        self.pending = None;
         let same = self
             .data
             .as_ref()
@@ -300,6 +381,12 @@ impl ComputedMap {
             },
         ));
         Ok(())
+    }
+
+    /// The alpha and t_max h the map on screen was computed at, when known.
+    pub fn base_alpha_tmax(&self) -> Option<(f64, f64)> {
+        let g = self.data.as_ref().filter(|_| self.show)?.grid.as_ref()?;
+        Some((g.base.alpha, g.base.t_max * g.base.h))
     }
 
     /// Stop the background run (finished points stay).
@@ -395,10 +482,12 @@ impl ComputedMap {
         if let Some(g) = &d.grid {
             return g.params(index).ok();
         }
-        let point = d.table.points.get(&index)?;
+        let (_, n1) = d.shape();
+        let ij = [index / n1, index % n1];
+        let value = |axis: usize| d.table.axes[axis].values().get(ij[axis]).copied();
         let mut p = params.clone();
-        AxisName::Omega.apply(&mut p, point.values[d.omega_axis]);
-        AxisName::Sigma.apply(&mut p, point.values[d.sigma_axis]);
+        AxisName::Omega.apply(&mut p, value(d.omega_axis)?);
+        AxisName::Sigma.apply(&mut p, value(d.sigma_axis)?);
         Some(p)
     }
 
@@ -452,7 +541,8 @@ impl ComputedMap {
                 );
                 let text = if inferred {
                     format!(
-                        "{at}\nnot computed: painted as its nearest computed point ({})",
+                        "{at}\nnot computed: painted as its nearest computed point ({})\nClick \
+                         to load this point.",
                         p.class()
                     )
                 } else {
@@ -539,6 +629,7 @@ impl ComputedMap {
         let (n, total) = (data.table.points.len(), data.table.total);
         self.runner = None;
         self.running = None;
+        self.pending = None;
         if let Some(g) = &data.grid {
             self.settings = settings_of(g, &self.settings);
         }

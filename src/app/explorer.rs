@@ -1210,7 +1210,14 @@ impl Explorer {
     }
 
     fn full_map_ui(&mut self, ui: &mut Ui, kind: MapKind) -> MapEdit {
-        let spec = self.map_spec(kind);
+        let mut spec = self.map_spec(kind);
+        if kind == MapKind::Fig1
+            && let Some((alpha, t_max_times_h)) = self.computed.base_alpha_tmax()
+        {
+            // The regime model at the computed map's own alpha and window.
+            spec.alpha = alpha;
+            spec.t_max_times_h = t_max_times_h;
+        }
         let markers = self.map_markers();
         let text = match kind {
             MapKind::Fig1 => format!(
@@ -1352,17 +1359,28 @@ impl Explorer {
                 Some(p) => p,
                 None => match self.computed.settings.grid(&self.params) {
                     Ok(grid) => {
+                        let computed = &self.computed;
+                        let done = (0..grid.len())
+                            .filter(|&i| computed.has_point(&grid, i))
+                            .count();
                         let (all, coarse) = super::computed_map::ComputedMap::estimate(
                             &grid,
                             self.session.cost(),
                             self.session.threads(),
+                            |i| computed.has_point(&grid, i),
                         );
-                        format!(
-                            "{} points: about {} for all, {} for the coarse pass",
-                            grid.len(),
-                            human_seconds(all),
-                            human_seconds(coarse)
-                        )
+                        if done == grid.len() {
+                            format!("all {} points of this map are computed", grid.len())
+                        } else {
+                            format!(
+                                "{} of {} points to compute: about {} for all, {} for the coarse \
+                                 pass (when the machine is otherwise idle)",
+                                grid.len() - done,
+                                grid.len(),
+                                human_seconds(all),
+                                human_seconds(coarse)
+                            )
+                        }
                     }
                     Err(e) => format!("! {e}"),
                 },
@@ -1371,6 +1389,39 @@ impl Explorer {
         });
         if let Some(request) = request {
             self.handle_file_request(ui.ctx(), request);
+        }
+        if let Some((what, grid)) = self.computed.pending().cloned() {
+            let points = self.computed.table().map_or(0, |t| t.points.len());
+            ui.label(
+                RichText::new(format!(
+                    "{what}. A new map of {} points would discard the {points} point(s) on screen.",
+                    grid.len()
+                ))
+                .color(ui.visuals().warn_fg_color),
+            );
+            ui.horizontal(|ui| {
+                let (threads, nice, waker) = (self.session.threads(), self.nice, self.waker());
+                if self.computed.can_resume()
+                    && ui
+                        .button("Resume the map on screen")
+                        .on_hover_text("Continue the map at its own parameters and grid")
+                        .clicked()
+                    && let Err(e) = self.computed.resume(threads, nice, waker.clone())
+                {
+                    self.computed.message = Some((true, e));
+                }
+                if ui
+                    .button(format!("New map (discard {points} points)"))
+                    .on_hover_text("Save map… first to keep them")
+                    .clicked()
+                    && let Err(e) = self.computed.start_new(threads, nice, waker)
+                {
+                    self.computed.message = Some((true, e));
+                }
+                if ui.button("Cancel").clicked() {
+                    self.computed.cancel_pending();
+                }
+            });
         }
         if let Some((is_error, text)) = &self.computed.message {
             let color = if *is_error {

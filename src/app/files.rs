@@ -380,7 +380,20 @@ impl Files {
             ));
             return None;
         }
-        let path = action.with_extension(Path::new(typed));
+        let typed_path = Path::new(typed);
+        if matches!(action, FileAction::ExportFigure | FileAction::ExportMap)
+            && let Some(ext) = typed_path.extension().and_then(|e| e.to_str())
+            && !action
+                .extensions()
+                .contains(&ext.to_ascii_lowercase().as_str())
+        {
+            self.error(format!(
+                "{}: the extension must be .svg or .png (nothing written)",
+                typed_path.display()
+            ));
+            return None;
+        }
+        let path = action.with_extension(typed_path);
         if action == FileAction::LoadPreset {
             return self.read_preset(&path);
         }
@@ -437,6 +450,28 @@ mod tests {
         assert_eq!(p, PathBuf::from("fig.PNG"));
         let p = FileAction::SavePreset.with_extension(Path::new("a.csv"));
         assert_eq!(p, PathBuf::from("a.ron"));
+    }
+
+    #[test]
+    fn a_figure_with_another_format_is_refused_not_renamed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut files = Files::new(false, Vec::new());
+        files.path = dir.path().join("map.pdf").display().to_string();
+        assert_eq!(files.from_path_box(FileAction::ExportMap), None);
+        assert!(
+            files
+                .message
+                .as_ref()
+                .is_some_and(|(err, m)| *err && m.contains("must be .svg or .png"))
+        );
+        files.path = dir.path().join("map").display().to_string();
+        assert_eq!(
+            files.from_path_box(FileAction::ExportMap),
+            Some(FileRequest::Write(
+                FileAction::ExportMap,
+                dir.path().join("map.svg")
+            ))
+        );
     }
 
     #[test]

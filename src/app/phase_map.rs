@@ -284,7 +284,7 @@ pub fn map_ui(
     if response.clicked()
         && let Some(pos) = response.interact_pointer_pos()
     {
-        edit.cell = cell_at(pos).filter(|c| !c.inferred).map(|c| c.index);
+        edit.cell = cell_at(pos).map(|c| c.index);
     }
     let pressed = response.is_pointer_button_down_on() || response.clicked();
     if pressed && let Some(pos) = response.interact_pointer_pos() {

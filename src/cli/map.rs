@@ -62,7 +62,7 @@ pub fn sweep_map_command(args: &FigureArgs, path: &Path) -> Result<(), CliError>
         source,
     })?;
     let table = SweepTable::parse(&bytes, &path.display().to_string()).map_err(|e| match e {
-        SweepError::NotASweep { path, line } => CliError::BadInput {
+        SweepError::NotASweepFile { path, line } => CliError::BadInput {
             path,
             problem: format!(
                 "not a sweep CSV (its first line is {line:?}, not \"# spinboson sweep ...\"): give the --out file of spinboson sweep"

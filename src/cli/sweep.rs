@@ -265,6 +265,13 @@ pub fn merge_command(args: &MergeArgs) -> Result<(), CliError> {
         })
         .collect::<Result<Vec<_>, _>>()?;
     let merged = merge(&shards)?;
+    // Only a file of the same sweep (an earlier merge, or a partial run) is overwritten.
+    if let Some(existing) = read_optional(&args.out)?
+        && !existing.is_empty()
+    {
+        let preamble: String = merged.split_inclusive('\n').take(2).collect();
+        scan(&existing, &args.out.display().to_string(), &preamble)?;
+    }
     check_writable(&args.out).map_err(CliError::Output)?;
     // The first shard's sidecar, marked as merged (the CSV is the part that is byte-identical).
     let sidecar = match read_optional(&sidecar_path(&args.shards[0]))? {

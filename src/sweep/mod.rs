@@ -72,6 +72,8 @@ pub enum SweepError {
     },
     #[error("{path} is not a sweep output (first line {line:?}); refusing to overwrite it")]
     NotASweep { path: String, line: String },
+    #[error("{path} is not a sweep CSV (first line {line:?})")]
+    NotASweepFile { path: String, line: String },
     #[error("{path}, line {line}: {problem}")]
     Corrupt {
         path: String,
@@ -229,13 +231,28 @@ impl Axis {
         if spacing == Spacing::Log && (start <= 0.0 || end <= 0.0) {
             return Err(bad("a log axis needs START > 0 and END > 0".into()));
         }
-        Ok(Axis {
+        if count == 1 && start != end {
+            return Err(bad(format!(
+                "COUNT 1 is the single value START: give START = END (got {start} and {end})"
+            )));
+        }
+        let axis = Axis {
             name,
             start,
             end,
             spacing,
             count,
-        })
+        };
+        if name == AxisName::Nt {
+            let v = axis.values();
+            if let Some(w) = v.windows(2).find(|w| w[0] == w[1]) {
+                return Err(bad(format!(
+                    "nt rounds to whole numbers, and {count} values from {start} to {end} repeat {}: use a smaller COUNT",
+                    w[0]
+                )));
+            }
+        }
+        Ok(axis)
     }
 
     /// The values, from START to END; `nt` rounded to whole numbers.
@@ -434,9 +451,16 @@ impl Grid {
             .join(" ")
     }
 
-    /// FNV-1a of the base parameters (JSON) and the axes, as 16 hex digits.
+    /// FNV-1a of the base parameters (JSON) and the axes, as 16 hex digits. The base's values of
+    /// the swept parameters are left out (every point overwrites them): a sweep over omega and
+    /// sigma from `--sigma 2` is the same sweep as from `--sigma 3`, and the explorer's sliders
+    /// do not change its computed map's identity.
     pub fn fingerprint(&self) -> String {
-        let params = serde_json::to_string(&self.base).unwrap_or_default();
+        let mut base = self.base.clone();
+        for a in &self.axes {
+            a.name.apply(&mut base, 0.0);
+        }
+        let params = serde_json::to_string(&base).unwrap_or_default();
         format!(
             "{:016x}",
             fnv1a(format!("{params}|{}", self.axes_spec()).as_bytes())
@@ -674,7 +698,7 @@ pub fn merge(shards: &[(String, Vec<u8>)]) -> Result<String, SweepError> {
     let mut lines = text.split_inclusive('\n');
     let line1 = lines.next().unwrap_or_default();
     let header = lines.next().unwrap_or_default();
-    let expected = fingerprint_of(line1).ok_or_else(|| SweepError::NotASweep {
+    let expected = fingerprint_of(line1).ok_or_else(|| SweepError::NotASweepFile {
         path: first_name.clone(),
         line: line1.trim_end().chars().take(80).collect(),
     })?;
@@ -703,6 +727,7 @@ pub fn merge(shards: &[(String, Vec<u8>)]) -> Result<String, SweepError> {
                 found,
                 expected: expected.to_owned(),
             },
+            SweepError::NotASweep { path, line } => SweepError::NotASweepFile { path, line },
             e => e,
         })?;
         if s.fresh && !bytes.starts_with(preamble.as_bytes()) {

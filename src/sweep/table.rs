@@ -174,7 +174,7 @@ impl SweepTable {
         let rest = first
             .trim_end()
             .strip_prefix("# spinboson sweep fingerprint=")
-            .ok_or_else(|| SweepError::NotASweep {
+            .ok_or_else(|| SweepError::NotASweepFile {
                 path: path.to_owned(),
                 line: first.trim_end().chars().take(80).collect(),
             })?;
@@ -203,7 +203,10 @@ impl SweepTable {
         }
         let header = format!("{}\n", columns(&axes).join(","));
         let preamble = format!("{first}{header}");
-        let found = scan(bytes, path, &preamble)?;
+        let found = scan(bytes, path, &preamble).map_err(|e| match e {
+            SweepError::NotASweep { path, line } => SweepError::NotASweepFile { path, line },
+            e => e,
+        })?;
         let mut table = SweepTable {
             fingerprint: fingerprint.to_owned(),
             axes,

@@ -21,7 +21,7 @@ fn axis_parsing_and_values() {
     assert_eq!(s.len(), 12);
     assert_eq!((s[0], s[11]), (0.3, 6.0));
     assert!((s[1] - s[0] - 5.7 / 11.0).abs() < 1e-12);
-    assert_eq!(axis("alpha=2:5:lin:1").values(), vec![2.0]);
+    assert_eq!(axis("alpha=2:2:lin:1").values(), vec![2.0]);
     assert_eq!(axis("nt=40:400:log:3").values(), vec![40.0, 126.0, 400.0]);
     assert_eq!(
         axis(" kappa = 0 : 1 : lin : 3").values(),
@@ -130,6 +130,17 @@ fn fingerprint_changes_with_base_and_axes() {
         ..Params::default()
     };
     assert_ne!(f, g(p, "omega=1:2:lin:2"));
+    // The base's value of a swept parameter is not part of the sweep's identity.
+    let p = Params {
+        omega: 7.0,
+        ..Params::default()
+    };
+    assert_eq!(f, g(p.clone(), "omega=1:2:lin:2"));
+    // ... but an unswept one is.
+    assert_ne!(
+        g(Params::default(), "sigma=1:2:lin:2"),
+        g(p, "sigma=1:2:lin:2")
+    );
 }
 
 fn fake_file(g: &Grid, indices: &[usize], torn: bool) -> String {
@@ -326,7 +337,7 @@ fn a_table_reads_back_what_a_sweep_writes() {
     // Not a sweep, or a different column layout: named errors.
     assert!(matches!(
         SweepTable::parse(b"t,sx\n", "x.csv"),
-        Err(SweepError::NotASweep { .. })
+        Err(SweepError::NotASweepFile { .. })
     ));
     let old = file.replacen(",reason", "", 1);
     assert!(matches!(
