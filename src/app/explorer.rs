@@ -1258,6 +1258,7 @@ impl Explorer {
     /// progress, its file buttons and its colour key.
     fn computed_map_bar_ui(&mut self, ui: &mut Ui) {
         let running = self.computed.is_running();
+        let settings_before = self.computed.settings.clone();
         let s = &mut self.computed.settings;
         let value = |ui: &mut Ui, label: &str, v: &mut f64, speed: f64, min: f64| {
             let l = ui.label(label);
@@ -1314,6 +1315,11 @@ impl Explorer {
                 10_000,
             );
         });
+        if self.computed.settings != settings_before
+            && matches!(self.computed.message, Some((true, _)))
+        {
+            self.computed.message = None; // an error about the old settings
+        }
         let mut request = None;
         ui.horizontal_wrapped(|ui| {
             if running {

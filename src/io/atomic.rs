@@ -49,7 +49,14 @@ pub fn check_writable(path: &Path) -> Result<(), WriteError> {
             "it is a directory",
         )));
     }
-    tempfile::NamedTempFile::new_in(temp_dir_for(path))
+    let dir = temp_dir_for(path);
+    if !dir.is_dir() {
+        return Err(err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            format!("no such directory {}", dir.display()),
+        )));
+    }
+    tempfile::NamedTempFile::new_in(dir)
         .map(drop)
         .map_err(|e| err(without_temp_path(e)))
 }
