@@ -5,8 +5,13 @@
 //!   (Ns x Nb)(Nb x B) and (Nb x Ns)(Ns x B), single-threaded;
 //! - `step/B`: one full Strang step of the engine (both products, rotations, bookkeeping);
 //! - `e2e/threads`: whole jobs (8 realizations x 32 trajectories, t <= 5) on 1 and 2 threads;
+//! - `variant/V`: one Strang step of 32 trajectories for the full model without loss (`full`),
+//!   with photon loss (`loss`, kappa = 0.1) and for the adiabatic model (`adiabatic`, without and
+//!   `adiabatic_self`, with the self-term);
+//! - `job/V`: whole single-thread jobs (2 realizations x 32 trajectories, 100 steps of dt = 0.01)
+//!   of the same variants, setup (couplings, J) included;
 //!
-//! and prints the ratios (step vs GEMM, 2 threads vs 1), the time to the first partial result of
+//! and prints the ratios (step vs GEMM, 2 threads vs 1, loss vs lossless, adiabatic vs full), the time to the first partial result of
 //! the default preset and the cancel latency. Throughputs are in "elements" = flops for gemm and
 //! step, trajectory-steps for e2e.
 
@@ -16,7 +21,9 @@ mod common;
 use criterion::{BenchmarkId, Criterion, Throughput};
 use faer::linalg::matmul::matmul;
 use faer::{Accum, Mat, Par};
-use spinboson::physics::{Integrator, Model, Params, Stepper};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use spinboson::physics::{Dynamics, Integrator, Model, Params, Stepper};
 use spinboson::sim::{JobRequest, Progress, run_job};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -83,6 +90,119 @@ fn step(c: &mut Criterion) {
                     });
                 }
                 start.elapsed() / 64
+            })
+        });
+    }
+    group.finish();
+}
+
+/// The variants compared by `variant/*` and `job/*`: (name, model, kappa, self-interaction).
+const VARIANTS: [(&str, Model, f64, bool); 4] = [
+    ("full", Model::SpinBoson, 0.0, false),
+    ("loss", Model::SpinBoson, 0.1, false),
+    ("adiabatic", Model::Adiabatic, 0.0, false),
+    ("adiabatic_self", Model::Adiabatic, 0.0, true),
+];
+const VARIANT_WIDTH: usize = 32;
+
+fn variant(c: &mut Criterion) {
+    let mut group = c.benchmark_group("variant");
+    group.sample_size(20);
+    let couplings = common::couplings(NS, NB, 3.0, 1.0, 1);
+    for (name, model, kappa, self_interaction) in VARIANTS {
+        let dynamics = Dynamics {
+            kappa,
+            ..common::dynamics(model, 1.0, 1.0, self_interaction)
+        };
+        let width = VARIANT_WIDTH;
+        let mut state = common::sampled_state(NS, NB, width, 0.0, 2);
+        let mut noise: Vec<ChaCha8Rng> = (0..width as u64)
+            .map(|b| ChaCha8Rng::seed_from_u64(100 + b))
+            .collect();
+        let mut stepper = Stepper::new(dynamics, Integrator::Strang, &couplings, width);
+        group.throughput(Throughput::Elements(width as u64));
+        group.bench_function(BenchmarkId::from_parameter(name), |b| {
+            b.iter_custom(|iters| {
+                let start = Instant::now();
+                for _ in 0..iters {
+                    stepper.advance(&mut state, 0.01, 64, &mut noise, &mut |_| false);
+                }
+                start.elapsed() / 64
+            })
+        });
+    }
+    group.finish();
+}
+
+/// Seconds per step of each of [`VARIANTS`], the minimum over `rounds` rounds that run 64 steps
+/// of every variant in turn: on a shared machine the minimum of interleaved runs is the least
+/// disturbed estimate, and each ratio is taken within one round-robin.
+fn paired_minimum(rounds: usize) -> Vec<f64> {
+    let couplings = common::couplings(NS, NB, 3.0, 1.0, 1);
+    let width = VARIANT_WIDTH;
+    let mut runs: Vec<_> = VARIANTS
+        .iter()
+        .map(|&(_, model, kappa, self_interaction)| {
+            let dynamics = Dynamics {
+                kappa,
+                ..common::dynamics(model, 1.0, 1.0, self_interaction)
+            };
+            let noise: Vec<ChaCha8Rng> = (0..width as u64)
+                .map(|b| ChaCha8Rng::seed_from_u64(100 + b))
+                .collect();
+            (
+                Stepper::new(dynamics, Integrator::Strang, &couplings, width),
+                common::sampled_state(NS, NB, width, 0.0, 2),
+                noise,
+            )
+        })
+        .collect();
+    let mut best = vec![f64::INFINITY; runs.len()];
+    for _ in 0..rounds {
+        for ((stepper, state, noise), best) in runs.iter_mut().zip(&mut best) {
+            let start = Instant::now();
+            stepper.advance(state, 0.01, 64, noise, &mut |_| false);
+            *best = best.min(start.elapsed().as_secs_f64() / 64.0);
+        }
+    }
+    best
+}
+
+fn job_params(model: Model, kappa: f64, self_interaction: bool) -> Params {
+    Params {
+        nt: 1000,
+        alpha: 10.0,
+        sigma: 3.0,
+        omega: 1.0,
+        t_max: 1.0,
+        dt: Some(0.01),
+        grid: spinboson::physics::GridSpacing::Linear,
+        points: 11,
+        realizations: 2,
+        trajectories_per_realization: 32,
+        model,
+        kappa,
+        self_interaction,
+        ..Params::default()
+    }
+}
+
+fn job(c: &mut Criterion) {
+    let mut group = c.benchmark_group("job");
+    group.sample_size(10);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("pool");
+    for (name, model, kappa, self_interaction) in VARIANTS {
+        let request = JobRequest {
+            job_id: 0,
+            params: job_params(model, kappa, self_interaction),
+        };
+        group.bench_function(BenchmarkId::from_parameter(name), |b| {
+            b.iter(|| {
+                pool.install(|| run_job(&request, &AtomicBool::new(false), &|_| {}))
+                    .expect("valid")
             })
         });
     }
@@ -211,6 +331,28 @@ fn summary() {
             one / two
         );
     }
+    for group in ["variant", "job"] {
+        if let Some(full) = mean_ns(&format!("{group}/full")) {
+            let ratio = |name: &str| mean_ns(&format!("{group}/{name}")).map(|t| t / full);
+            println!(
+                "{group:>8}: full {:.3} ms; loss / lossless {:.2}x; adiabatic / full {:.3}x ({:.1}x faster); with self-term {:.3}x",
+                full * 1e-6,
+                ratio("loss").unwrap_or(f64::NAN),
+                ratio("adiabatic").unwrap_or(f64::NAN),
+                1.0 / ratio("adiabatic").unwrap_or(f64::NAN),
+                ratio("adiabatic_self").unwrap_or(f64::NAN),
+            );
+        }
+    }
+    let best = paired_minimum(30);
+    println!(
+        "  paired: full {:.1} us per step (32 trajectories); loss / lossless {:.2}x; adiabatic / full {:.3}x ({:.1}x faster); with self-term {:.3}x (minimum of 30 interleaved rounds of 64 steps)",
+        best[0] * 1e6,
+        best[1] / best[0],
+        best[2] / best[0],
+        best[0] / best[2],
+        best[3] / best[0],
+    );
     let (first, cancel) = latencies();
     println!(
         "default preset: first partial after {:.0} ms; cancel honoured in {:.1} ms",
@@ -224,6 +366,8 @@ fn main() {
     gemm(&mut criterion);
     step(&mut criterion);
     e2e(&mut criterion);
+    variant(&mut criterion);
+    job(&mut criterion);
     criterion.final_summary();
     summary();
 }

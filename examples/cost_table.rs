@@ -2,7 +2,8 @@
 //! (the built-in rate), the estimate after the explorer's first run (the default preset) has
 //! calibrated the rate, and the measured wall time of the preset's whole family.
 //!
-//! `cargo run --release --example cost_table` (about 7 minutes on this project's 2-core machine).
+//! `cargo run --release --example cost_table` (about 7 minutes on this project's 2-core machine);
+//! `cargo run --release --example cost_table -- photon_loss adiabatic_vs_full` for some presets.
 
 use spinboson::io::{BUILTIN_PRESETS, builtin_preset};
 use spinboson::sim::{CostModel, JobRequest, run_job};
@@ -45,7 +46,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "| preset | runs | estimate (built-in rate) | estimate (calibrated) | measured | measured / calibrated |"
     );
     println!("|---|---|---|---|---|---|");
+    let only: Vec<String> = std::env::args().skip(1).collect();
     for (name, _) in BUILTIN_PRESETS {
+        if !only.is_empty() && !only.iter().any(|o| o == name) {
+            continue;
+        }
         let preset = builtin_preset(name).ok_or("missing")??;
         let runs = preset.runs()?;
         let est_guess: f64 = runs.iter().map(|(_, p)| guess.seconds(p, threads)).sum();

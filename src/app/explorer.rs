@@ -265,7 +265,7 @@ impl Explorer {
         };
         let params = options.params.unwrap_or(saved.params);
         let mut explorer = Self {
-            validation: params.validate(),
+            validation: params.validate_for(session.threads()),
             params,
             display: saved.display,
             notice,
@@ -426,7 +426,7 @@ impl Explorer {
     /// Validate the edited parameters and restart the run if they differ from the running job's.
     fn commit(&mut self) {
         self.pending_since = None;
-        self.validation = self.params.validate();
+        self.validation = self.params.validate_for(self.session.threads());
         if self.validation.is_err() {
             return;
         }
@@ -495,7 +495,7 @@ impl Explorer {
 
     /// Restart the current parameters even if they are unchanged (the Run button).
     pub fn run_now(&mut self) {
-        self.validation = self.params.validate();
+        self.validation = self.params.validate_for(self.session.threads());
         if self.validation.is_ok() {
             self.request(PendingStart::Run(self.params.clone()));
         }
@@ -568,7 +568,7 @@ impl Explorer {
             }
             SessionEvent::FamilyFinished { base, members } => {
                 self.params = base;
-                self.validation = self.params.validate();
+                self.validation = self.params.validate_for(self.session.threads());
                 self.message = Some(format!(
                     "family finished: {members} curves pinned; the controls show your parameters again"
                 ));
@@ -857,7 +857,7 @@ impl Explorer {
         if edit.changed {
             self.preset_name = "custom".into();
             self.pending_since = Some(now);
-            self.validation = self.params.validate();
+            self.validation = self.params.validate_for(self.session.threads());
         }
         let Some(since) = self.pending_since else {
             return;
@@ -1470,7 +1470,7 @@ impl Explorer {
             ));
             self.params = p;
             self.preset_name = "custom".into();
-            self.validation = self.params.validate();
+            self.validation = self.params.validate_for(self.session.threads());
             self.pending_since = None;
             self.commit();
             return;

@@ -1,11 +1,18 @@
-//! Disorder realizations: the coupling matrix `g` of Eq. (1).
+//! Disorder realizations: the coupling matrix `g` of Eq. (1), and the interaction `J` of the
+//! adiabatic model, Eq. (3).
 
-use faer::MatRef;
+use faer::linalg::matmul::matmul;
+use faer::{Accum, MatMut, MatRef, Par};
 use rand::{Rng, RngExt};
 use rand_distr::StandardNormal;
+use std::sync::OnceLock;
 
 /// One disorder realization: `g_jl` i.i.d. `N(0, coupling_var)`, stored column-major twice
 /// (as `g`, Ns x Nb, and as `g^T`, Nb x Ns) so both GEMMs read contiguous memory.
+///
+/// The adiabatic interaction `J = g g^T / omega` (Ns x Ns) is computed on first use by
+/// [`Couplings::interaction`] and kept, so every batch and thread that shares this realization
+/// (the job runner hands them one `Arc<Couplings>`) uses the same `J`, computed once.
 #[derive(Clone, Debug)]
 pub struct Couplings {
     ns: usize,
@@ -14,6 +21,31 @@ pub struct Couplings {
     g: Vec<f64>,
     gt: Vec<f64>,
     j_diag: Vec<f64>,
+    /// `J` with its diagonal zeroed (`[0]`) and kept (`[1]`), column-major, each made on first use.
+    interaction: [OnceLock<Vec<f64>>; 2],
+}
+
+/// How a step evaluates the adiabatic field `B = -2 J' sx` (`J'`: `J` with or without its
+/// diagonal, per the self-interaction switch) for a batch of `B` trajectories.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AdiabaticForm {
+    /// One Ns x Ns GEMM with the precomputed `J'`: `2 Ns^2 B` flops.
+    Interaction,
+    /// `g (g^T sx) / omega`, two Ns x Nb GEMMs (`4 Ns Nb B` flops), then the diagonal term
+    /// `J_jj sx_j` subtracted unless the self-interaction is kept. No `J` is stored.
+    TwoProducts,
+}
+
+impl AdiabaticForm {
+    /// The form with fewer flops: [`AdiabaticForm::Interaction`] unless `Ns > 2 Nb`
+    /// (alpha < 1/2), where `J` would cost more than the two products.
+    pub fn cheaper(ns: usize, nb: usize) -> Self {
+        if ns <= 2 * nb {
+            AdiabaticForm::Interaction
+        } else {
+            AdiabaticForm::TwoProducts
+        }
+    }
 }
 
 impl Couplings {
@@ -57,6 +89,7 @@ impl Couplings {
             g: col_major,
             gt: transposed,
             j_diag,
+            interaction: Default::default(),
         }
     }
 
@@ -91,6 +124,50 @@ impl Couplings {
     pub fn j_diag(&self) -> &[f64] {
         &self.j_diag
     }
+
+    /// The adiabatic interaction of Eq. (3), `J_jk = sum_l g_jl g_kl / omega` (Ns x Ns), with the
+    /// diagonal `J_jj` kept if `self_interaction` and zeroed otherwise. Computed by one GEMM on
+    /// the first call for each value of the switch, then shared.
+    ///
+    /// ```
+    /// use spinboson::physics::Couplings;
+    /// let c = Couplings::from_fn(2, 3, 2.0, |j, l| (j + l) as f64);
+    /// // J_01 = (0*1 + 1*2 + 2*3) / 2 = 4; J_00 = (0 + 1 + 4) / 2 = 2.5.
+    /// assert_eq!(c.interaction(true)[(0, 1)], 4.0);
+    /// assert_eq!(c.interaction(true)[(0, 0)], 2.5);
+    /// assert_eq!(c.interaction(false)[(0, 0)], 0.0);
+    /// ```
+    pub fn interaction(&self, self_interaction: bool) -> MatRef<'_, f64> {
+        let ns = self.ns;
+        let j = self.interaction[usize::from(self_interaction)].get_or_init(|| {
+            let mut j = vec![0.0; ns * ns];
+            matmul(
+                MatMut::from_column_major_slice_mut(&mut j, ns, ns),
+                Accum::Replace,
+                self.g(),
+                self.gt(),
+                1.0 / self.omega,
+                Par::Seq,
+            );
+            if !self_interaction {
+                for d in 0..ns {
+                    j[d + d * ns] = 0.0;
+                }
+            }
+            j
+        });
+        MatRef::from_column_major_slice(j, ns, ns)
+    }
+
+    /// Bytes held: `g` twice and `J` for each switch value computed so far.
+    pub fn bytes(&self) -> usize {
+        let j: usize = self
+            .interaction
+            .iter()
+            .filter_map(|j| j.get().map(Vec::len))
+            .sum();
+        8 * (self.g.len() + self.gt.len() + self.j_diag.len() + j)
+    }
 }
 
 #[cfg(test)]
@@ -116,5 +193,32 @@ mod tests {
         assert_eq!(c.get(3, 7), c.g()[(3, 7)]);
         let jd: f64 = (0..400).map(|l| c.get(5, l).powi(2)).sum::<f64>() / 2.0;
         assert!((c.j_diag()[5] - jd).abs() < 1e-12);
+    }
+
+    #[test]
+    fn interaction_is_g_g_transposed_over_omega() {
+        let c = Couplings::sample(7, 30, 0.2, 1.7, &mut ChaCha8Rng::seed_from_u64(4));
+        let before = c.bytes();
+        for self_interaction in [false, true] {
+            let j = c.interaction(self_interaction);
+            for a in 0..7 {
+                for b in 0..7 {
+                    let direct: f64 = (0..30).map(|l| c.get(a, l) * c.get(b, l)).sum::<f64>() / 1.7;
+                    let expected = if a == b && !self_interaction {
+                        0.0
+                    } else {
+                        direct
+                    };
+                    // Sums of 30 products of size 0.2: round-off ~ 30 * 0.2 * 1e-16.
+                    assert!((j[(a, b)] - expected).abs() < 1e-14, "{a} {b}");
+                }
+                if self_interaction {
+                    assert!((j[(a, a)] - c.j_diag()[a]).abs() < 1e-14);
+                }
+            }
+        }
+        assert_eq!(c.bytes(), before + 2 * 8 * 49);
+        // Computed once: the same storage on the next call.
+        assert_eq!(c.interaction(true).as_ptr(), c.interaction(true).as_ptr());
     }
 }

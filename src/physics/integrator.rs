@@ -6,12 +6,14 @@
 //! - `H0(tau)`: spins rotate about z by `2 h tau`, modes by `a -> a exp(-(i omega + kappa/2) tau)`
 //!   plus, with loss, the exact Ornstein-Uhlenbeck noise `sqrt((1 - exp(-kappa tau)) / 4) (xi1 + i xi2)`;
 //! - `Hc(tau)`: `sx` and `Re a` are constant, `Im a -= tau g^T sx`, and `(sy, sz)` rotate about x by
-//!   `2 X tau` with `X = 2 g Re a` (spin-boson) or `X = -2 J sx (+ self-term)` (adiabatic).
+//!   `2 X tau` with `X = 2 g Re a` (spin-boson) or `X = -2 J' sx` (adiabatic; `J'` is `J` with its
+//!   diagonal kept or zeroed by the self-interaction switch, precomputed once per realization, see
+//!   [`AdiabaticForm`]).
 //!
 //! A step is `H0(a_0 dt) Hc(b_0 dt) ... Hc(b_{m-1} dt) H0(a_m dt)` (see
 //! [`Integrator::coefficients`](super::params::Integrator::coefficients)); the last `H0` of a step
 //! is merged with the first of the next. Every spin length is kept exactly, and each coupling stage
-//! costs two GEMMs on preallocated buffers.
+//! costs two GEMMs (spin-boson) or one Ns x Ns GEMM (adiabatic) on preallocated buffers.
 //!
 //! # Example
 //! ```
@@ -26,13 +28,16 @@
 //! assert!((state.sx[0] - 2.0_f64.cos()).abs() < 1e-12);
 //! ```
 
-use super::couplings::Couplings;
-use super::kernels::{kick_and_rotate, rotate_by_field, rotate_fixed, sin_cosm1_libm, sub_scaled};
+use super::couplings::{AdiabaticForm, Couplings};
+use super::kernels::{
+    kick_and_rotate, kick_rotate_and_add_noise, rotate_by_field, rotate_fixed, sin_cosm1_libm,
+    sub_scaled,
+};
+use super::noise::NoiseBuffer;
 use super::params::{Integrator, Model, Params};
 use faer::linalg::matmul::matmul;
 use faer::{Accum, MatMut, MatRef, Par};
-use rand::{Rng, RngExt};
-use rand_distr::StandardNormal;
+use rand::Rng;
 
 /// The parameters of the equations of motion.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -141,6 +146,10 @@ pub struct Stepper<'c> {
     drive: Vec<f64>,
     /// A photon kick `Im a -= pending_kick * drive` not yet applied (0 = none).
     pending_kick: f64,
+    /// One trajectory's loss noise at a time (empty without loss).
+    noise: NoiseBuffer,
+    /// How the adiabatic field is evaluated (unused by the spin-boson model).
+    adiabatic_form: AdiabaticForm,
     width: usize,
 }
 
@@ -160,8 +169,25 @@ impl<'c> Stepper<'c> {
             field: vec![0.0; couplings.ns() * width],
             drive: vec![0.0; couplings.nb() * width],
             pending_kick: 0.0,
+            noise: if dynamics.has_modes() && dynamics.kappa > 0.0 {
+                NoiseBuffer::new(couplings.nb())
+            } else {
+                NoiseBuffer::default()
+            },
+            adiabatic_form: AdiabaticForm::cheaper(couplings.ns(), couplings.nb()),
             width,
         }
+    }
+
+    /// Evaluate the adiabatic field in the given form instead of the cheaper one (to compare the
+    /// two forms; both give the same field to round-off).
+    pub fn with_adiabatic_form(mut self, form: AdiabaticForm) -> Self {
+        self.adiabatic_form = form;
+        self
+    }
+
+    pub fn adiabatic_form(&self) -> AdiabaticForm {
+        self.adiabatic_form
     }
 
     pub fn couplings(&self) -> &'c Couplings {
@@ -173,7 +199,8 @@ impl<'c> Stepper<'c> {
     }
 
     /// Advance by `n_steps` steps of size `tau`. `noise` holds one RNG per trajectory (used only
-    /// with loss). `poll(steps_done)` is called before every step; returning true stops early.
+    /// with loss: each free flow draws `words_per_draw(Nb)` 32-bit words from trajectory `b`'s RNG,
+    /// see [`super::noise`]). `poll(steps_done)` is called before every step; returning true stops early.
     /// Returns the number of steps done.
     pub fn advance<R: Rng>(
         &mut self,
@@ -222,29 +249,46 @@ impl<'c> Stepper<'c> {
         let kappa = self.dynamics.kappa;
         let decay_m1 = (-0.5 * kappa * tau).exp_m1();
         let decay = 1.0 + decay_m1;
-        kick_and_rotate(
-            &mut state.re_a,
-            &mut state.im_a,
-            &self.drive,
-            kick,
-            decay * cm1_w + decay_m1,
-            decay * sin_w,
-        );
+        let (cm1, sin) = (decay * cm1_w + decay_m1, decay * sin_w);
         if kappa > 0.0 {
+            // Trajectory by trajectory: its normals (a whole step's worth from its own stream, so
+            // they do not depend on the batch), then the kick, rotation, decay and noise in one pass.
             let amp = (-(-kappa * tau).exp_m1() / 4.0).sqrt();
             let nb = state.nb;
-            for (b, rng) in noise.iter_mut().enumerate().take(state.width) {
-                let cols = b * nb..(b + 1) * nb;
-                for (re, im) in state.re_a[cols.clone()]
-                    .iter_mut()
-                    .zip(state.im_a[cols].iter_mut())
-                {
-                    let xi1: f64 = rng.sample(StandardNormal);
-                    let xi2: f64 = rng.sample(StandardNormal);
-                    *re += amp * xi1;
-                    *im += amp * xi2;
+            let columns = state
+                .re_a
+                .chunks_exact_mut(nb)
+                .zip(state.im_a.chunks_exact_mut(nb))
+                .zip(self.drive.chunks_exact(nb));
+            for (b, ((re, im), drive)) in columns.enumerate() {
+                match noise.get_mut(b) {
+                    Some(rng) => {
+                        self.noise.draw(rng);
+                        kick_rotate_and_add_noise(
+                            re,
+                            im,
+                            drive,
+                            kick,
+                            cm1,
+                            sin,
+                            amp,
+                            &self.noise.xi_re,
+                            &self.noise.xi_im,
+                        );
+                    }
+                    // No stream for this trajectory: the mean (noiseless) decay.
+                    None => kick_and_rotate(re, im, drive, kick, cm1, sin),
                 }
             }
+        } else {
+            kick_and_rotate(
+                &mut state.re_a,
+                &mut state.im_a,
+                &self.drive,
+                kick,
+                cm1,
+                sin,
+            );
         }
     }
 
@@ -276,9 +320,9 @@ impl<'c> Stepper<'c> {
     fn coupling_stage(&mut self, state: &mut BatchState, tau: f64) {
         let c = self.couplings;
         let (ns, nb, width) = (c.ns(), c.nb(), self.width);
-        self.compute_drive(state);
-        match self.dynamics.model {
-            Model::SpinBoson => {
+        match (self.dynamics.model, self.adiabatic_form) {
+            (Model::SpinBoson, _) => {
+                self.compute_drive(state);
                 // X = 2 g Re a.
                 matmul(
                     MatMut::from_column_major_slice_mut(&mut self.field, ns, width),
@@ -290,8 +334,20 @@ impl<'c> Stepper<'c> {
                 );
                 self.pending_kick = tau;
             }
-            Model::Adiabatic => {
+            (Model::Adiabatic, AdiabaticForm::Interaction) => {
+                // B = -2 J' sx, J' precomputed once per realization (with or without J_jj).
+                matmul(
+                    MatMut::from_column_major_slice_mut(&mut self.field, ns, width),
+                    Accum::Replace,
+                    c.interaction(self.dynamics.self_interaction),
+                    state.sx_mat(),
+                    -2.0,
+                    Par::Seq,
+                );
+            }
+            (Model::Adiabatic, AdiabaticForm::TwoProducts) => {
                 // B = -2 J sx = -(2 / omega) g (g^T sx), minus the self-term unless kept.
+                self.compute_drive(state);
                 matmul(
                     MatMut::from_column_major_slice_mut(&mut self.field, ns, width),
                     Accum::Replace,
@@ -314,5 +370,126 @@ impl<'c> Stepper<'c> {
             }
         }
         rotate_by_field(&mut state.sy, &mut state.sz, &self.field, 2.0 * tau);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::physics::{sample_photons, sample_spins};
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha8Rng;
+
+    /// The adiabatic field from the precomputed `J'` (one Ns x Ns GEMM) against the two-product
+    /// form `g (g^T sx) / omega - J_jj sx` it replaced, with and without the self-term, on a small
+    /// system: the same spins to round-off after 20 steps (each field is a sum of Ns Nb products of
+    /// size ~ sigma^2 / Nt; the two forms round differently, ~1e-16 relative per step, and 20 steps
+    /// of a chaotic map amplify that by far less than 1e3).
+    #[test]
+    fn interaction_form_matches_the_two_product_form() {
+        let (ns, nb, width) = (6, 23, 5);
+        let omega = 3.0;
+        let couplings = Couplings::sample(
+            ns,
+            nb,
+            2.0 * omega / 58.0,
+            omega,
+            &mut ChaCha8Rng::seed_from_u64(8),
+        );
+        for self_interaction in [false, true] {
+            let dynamics = Dynamics {
+                model: Model::Adiabatic,
+                h: 1.0,
+                omega,
+                kappa: 0.0,
+                self_interaction,
+            };
+            let mut rng = ChaCha8Rng::seed_from_u64(9);
+            let mut start = BatchState::new(ns, nb, width);
+            for b in 0..width {
+                let [sx, sy, sz, _, _] = start.trajectory_mut(b);
+                sample_spins(sx, sy, sz, &mut rng);
+            }
+            let run = |form| {
+                let mut state = start.clone();
+                let mut stepper = Stepper::new(dynamics, Integrator::Strang, &couplings, width)
+                    .with_adiabatic_form(form);
+                stepper.advance(
+                    &mut state,
+                    0.05,
+                    20,
+                    &mut [] as &mut [ChaCha8Rng],
+                    &mut |_| false,
+                );
+                state
+            };
+            let (a, b) = (
+                run(AdiabaticForm::Interaction),
+                run(AdiabaticForm::TwoProducts),
+            );
+            let worst = [(&a.sx, &b.sx), (&a.sy, &b.sy), (&a.sz, &b.sz)]
+                .iter()
+                .flat_map(|(x, y)| x.iter().zip(y.iter()).map(|(p, q)| (p - q).abs()))
+                .fold(0.0_f64, f64::max);
+            assert!(
+                worst < 1e-13,
+                "self_interaction {self_interaction}: {worst:e}"
+            );
+            // The dynamics did something: the spins moved by O(1).
+            let moved =
+                a.sy.iter()
+                    .zip(&start.sy)
+                    .map(|(p, q)| (p - q).abs())
+                    .fold(0.0, f64::max);
+            assert!(moved > 0.1, "{moved}");
+        }
+        assert_eq!(AdiabaticForm::cheaper(ns, nb), AdiabaticForm::Interaction);
+        assert_eq!(AdiabaticForm::cheaper(21, 10), AdiabaticForm::TwoProducts);
+    }
+
+    /// Trajectory `b`'s loss noise comes from its own stream only: integrating trajectories in
+    /// batches of 1, 3 or 7 gives the same bits as all 7 together.
+    #[test]
+    fn loss_results_do_not_depend_on_the_batch_width() {
+        let (ns, nb, total) = (5, 17, 7);
+        let couplings = Couplings::sample(ns, nb, 0.05, 1.3, &mut ChaCha8Rng::seed_from_u64(1));
+        let dynamics = Dynamics {
+            model: Model::SpinBoson,
+            h: 1.0,
+            omega: 1.3,
+            kappa: 0.4,
+            self_interaction: false,
+        };
+        let run = |first: usize, width: usize| {
+            let mut state = BatchState::new(ns, nb, width);
+            let mut rngs: Vec<ChaCha8Rng> = (first..first + width)
+                .map(|k| ChaCha8Rng::seed_from_u64(100 + k as u64))
+                .collect();
+            for (b, rng) in rngs.iter_mut().enumerate() {
+                let [sx, sy, sz, re, im] = state.trajectory_mut(b);
+                sample_spins(sx, sy, sz, rng);
+                sample_photons(re, im, 0.3, rng);
+            }
+            let mut stepper = Stepper::new(dynamics, Integrator::Strang, &couplings, width);
+            stepper.advance(&mut state, 0.03, 50, &mut rngs, &mut |_| false);
+            (0..width)
+                .map(|b| {
+                    state
+                        .trajectory(b)
+                        .map(|v| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>())
+                })
+                .collect::<Vec<_>>()
+        };
+        let whole = run(0, total);
+        for width in [1, 3] {
+            let mut pieces = Vec::new();
+            let mut first = 0;
+            while first < total {
+                let w = width.min(total - first);
+                pieces.extend(run(first, w));
+                first += w;
+            }
+            assert_eq!(pieces, whole, "batches of {width}");
+        }
     }
 }

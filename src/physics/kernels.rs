@@ -1,5 +1,13 @@
-//! Elementwise kernels of the integrator, compiled for AVX-512, AVX2 + FMA and baseline x86-64
-//! and picked at run time (`multiversion`), so they vectorize on whatever machine runs them.
+//! Elementwise kernels of the integrator, compiled for x86-64-v4 (AVX-512 F/BW/CD/DQ/VL), x86-64-v3
+//! (AVX2 + FMA) and baseline x86-64 and picked at run time ([`dispatch`]), so they vectorize on
+//! whatever machine runs them.
+//!
+//! The dispatch is `pulp`'s (already in the tree through faer), not `multiversion`'s: version 0.9 of
+//! the latter widens any AVX-512 target to the Ice Lake feature set (VBMI2, BITALG, GFNI, VAES, ...),
+//! so on Skylake-X and Cascade Lake, which have AVX-512 F/BW/CD/DQ/VL but not those, the kernels
+//! silently ran the AVX2 path while faer's GEMM used AVX-512. `pulp::Arch` picks its V4 path on any
+//! x86-64-v4 part. Every kernel is a lane-wise map of IEEE operations (explicit `mul_add` where it
+//! fuses, which is correctly rounded on every path), so all three paths give the same bits.
 //!
 //! The coupling flow needs `sin` and `cos` of one angle per spin and trajectory; libm's scalar
 //! `sincos` alone took half the step time, so [`sin_cosm1`] is a branch-free, vectorizable
@@ -10,7 +18,22 @@
 // The constants are quoted digit for digit from fdlibm and Cephes.
 #![allow(clippy::excessive_precision)]
 
-use multiversion::multiversion;
+use pulp::Arch;
+use std::sync::OnceLock;
+
+/// The instruction set of this machine, detected once.
+pub fn arch() -> Arch {
+    static ARCH: OnceLock<Arch> = OnceLock::new();
+    *ARCH.get_or_init(Arch::new)
+}
+
+/// Run `kernel` compiled for the best instruction set of this machine (x86-64-v4, v3 or the
+/// baseline). The closure must be `#[inline(always)]` so that its loop is compiled inside the
+/// target-feature function of each path.
+#[inline(always)]
+pub fn dispatch<R>(kernel: impl FnOnce() -> R) -> R {
+    arch().dispatch(kernel)
+}
 
 // pi/2 split into parts with trailing zero bits, so `k * PIO2_1` and `k * PIO2_2` are exact for
 // |k| < 2^20 (fdlibm's rem_pio2 constants).
@@ -73,36 +96,43 @@ pub fn sin_cosm1_libm(x: f64) -> (f64, f64) {
 /// The increment form matters for the exactness of the spin length: the norm factor
 /// `(1 + (cos - 1))^2 + sin^2` of the rounded pair is then 1 to within `theta^2` ulps instead of
 /// one ulp, so |s|^2 is not drifting systematically over 1e5 small steps.
-#[multiversion(targets("x86_64+avx512f+avx512dq+avx512vl+fma", "x86_64+avx2+fma"))]
 pub fn rotate_by_field(y: &mut [f64], z: &mut [f64], field: &[f64], scale: f64) {
-    let max_field = field.iter().fold(0.0_f64, |m, f| m.max(f.abs()));
-    let fast = (max_field * scale.abs()) <= FAST_LIMIT;
-    for ((y, z), f) in y.iter_mut().zip(z.iter_mut()).zip(field) {
-        let (s, cm1) = if fast {
-            sin_cosm1(scale * f)
-        } else {
-            sin_cosm1_libm(scale * f)
-        };
-        let (y0, z0) = (*y, *z);
-        *y = y0 + (y0 * cm1 - z0 * s);
-        *z = z0 + (z0 * cm1 + y0 * s);
-    }
+    dispatch(
+        #[inline(always)]
+        || {
+            let max_field = field.iter().fold(0.0_f64, |m, f| m.max(f.abs()));
+            let fast = (max_field * scale.abs()) <= FAST_LIMIT;
+            for ((y, z), f) in y.iter_mut().zip(z.iter_mut()).zip(field) {
+                let (s, cm1) = if fast {
+                    sin_cosm1(scale * f)
+                } else {
+                    sin_cosm1_libm(scale * f)
+                };
+                let (y0, z0) = (*y, *z);
+                *y = y0 + (y0 * cm1 - z0 * s);
+                *z = z0 + (z0 * cm1 + y0 * s);
+            }
+        },
+    )
 }
 
 /// Map every pair `(x_i, y_i)` by the fixed `c = 1 + cm1` and `s`: `x -> x c - y s`,
 /// `y -> y c + x s`, in the increment form of [`rotate_by_field`].
-#[multiversion(targets("x86_64+avx512f+avx512dq+avx512vl+fma", "x86_64+avx2+fma"))]
 pub fn rotate_fixed(x: &mut [f64], y: &mut [f64], cm1: f64, sin: f64) {
-    for (x, y) in x.iter_mut().zip(y.iter_mut()) {
-        let (x0, y0) = (*x, *y);
-        *x = x0 + (x0 * cm1 - y0 * sin);
-        *y = y0 + (y0 * cm1 + x0 * sin);
-    }
+    dispatch(
+        #[inline(always)]
+        || {
+            for (x, y) in x.iter_mut().zip(y.iter_mut()) {
+                let (x0, y0) = (*x, *y);
+                *x = x0 + (x0 * cm1 - y0 * sin);
+                *y = y0 + (y0 * cm1 + x0 * sin);
+            }
+        },
+    )
 }
 
 /// `im -= kick * drive`, then `(re, im)` mapped as in [`rotate_fixed`]: the photon kick of a
 /// coupling stage fused with the next free flow, one pass over the modes instead of two.
-#[multiversion(targets("x86_64+avx512f+avx512dq+avx512vl+fma", "x86_64+avx2+fma"))]
 pub fn kick_and_rotate(
     re: &mut [f64],
     im: &mut [f64],
@@ -111,24 +141,88 @@ pub fn kick_and_rotate(
     cm1: f64,
     sin: f64,
 ) {
-    for ((x, y), d) in re.iter_mut().zip(im.iter_mut()).zip(drive) {
-        let (x0, y0) = (*x, *y - kick * d);
-        *x = x0 + (x0 * cm1 - y0 * sin);
-        *y = y0 + (y0 * cm1 + x0 * sin);
-    }
+    dispatch(
+        #[inline(always)]
+        || {
+            for ((x, y), d) in re.iter_mut().zip(im.iter_mut()).zip(drive) {
+                let (x0, y0) = (*x, *y - kick * d);
+                *x = x0 + (x0 * cm1 - y0 * sin);
+                *y = y0 + (y0 * cm1 + x0 * sin);
+            }
+        },
+    )
+}
+
+/// [`kick_and_rotate`] followed by the Ornstein-Uhlenbeck noise of photon loss,
+/// `re += amp xi_re`, `im += amp xi_im`, in the same pass (one trajectory's modes).
+#[allow(clippy::too_many_arguments)] // the fused pass needs both maps' parameters
+pub fn kick_rotate_and_add_noise(
+    re: &mut [f64],
+    im: &mut [f64],
+    drive: &[f64],
+    kick: f64,
+    cm1: f64,
+    sin: f64,
+    amp: f64,
+    xi_re: &[f32],
+    xi_im: &[f32],
+) {
+    dispatch(
+        #[inline(always)]
+        || {
+            let noise = xi_re.iter().zip(xi_im);
+            for (((x, y), d), (nx, ny)) in re.iter_mut().zip(im.iter_mut()).zip(drive).zip(noise) {
+                let (x0, y0) = (*x, *y - kick * d);
+                *x = x0 + (x0 * cm1 - y0 * sin) + amp * f64::from(*nx);
+                *y = y0 + (y0 * cm1 + x0 * sin) + amp * f64::from(*ny);
+            }
+        },
+    )
 }
 
 /// `y -= scale * x`.
-#[multiversion(targets("x86_64+avx512f+avx512dq+avx512vl+fma", "x86_64+avx2+fma"))]
 pub fn sub_scaled(y: &mut [f64], x: &[f64], scale: f64) {
-    for (y, x) in y.iter_mut().zip(x) {
-        *y -= scale * x;
-    }
+    dispatch(
+        #[inline(always)]
+        || {
+            for (y, x) in y.iter_mut().zip(x) {
+                *y -= scale * x;
+            }
+        },
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The kernels take the AVX-512 path on any x86-64-v4 part (AVX-512 F, BW, CD, DQ, VL), not
+    /// only on those with the Ice Lake extensions, and the AVX2 path on x86-64-v3 parts.
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn dispatch_picks_the_widest_instruction_set_of_this_machine() {
+        use std::arch::is_x86_feature_detected as has;
+        let v3 = has!("avx2") && has!("fma") && has!("bmi1") && has!("bmi2") && has!("lzcnt");
+        let v4 = v3
+            && has!("avx512f")
+            && has!("avx512bw")
+            && has!("avx512cd")
+            && has!("avx512dq")
+            && has!("avx512vl");
+        let picked = match arch() {
+            Arch::V4(_) => "x86-64-v4",
+            Arch::V3(_) => "x86-64-v3",
+            _ => "baseline",
+        };
+        let expected = if v4 {
+            "x86-64-v4"
+        } else if v3 {
+            "x86-64-v3"
+        } else {
+            "baseline"
+        };
+        assert_eq!(picked, expected);
+    }
 
     fn sin_cos(x: f64) -> (f64, f64) {
         let (s, cm1) = sin_cosm1(x);

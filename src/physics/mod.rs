@@ -3,6 +3,7 @@
 mod couplings;
 mod integrator;
 mod kernels;
+mod noise;
 mod observables;
 mod params;
 mod regimes;
@@ -10,13 +11,15 @@ mod sampling;
 mod thermal;
 mod timescales;
 
-pub use couplings::Couplings;
+pub use couplings::{AdiabaticForm, Couplings};
 pub use integrator::{BatchState, Dynamics, Stepper};
 pub use kernels::{rotate_by_field, sin_cosm1};
+pub use noise::{NoiseBuffer, normal_pair, normal_pairs, words_per_draw};
 pub use observables::{N_OBS, Observable, measure};
 pub use params::{
     AUTO_DT_STRANG, AUTO_DT_YOSHIDA4, Displacement, GridSpacing, Integrator, MAX_BATCH,
-    MEMORY_LIMIT_BYTES, Model, ParamError, Params, STABILITY_PHASE, steps_in,
+    MEMORY_LIMIT_BYTES, Model, ParamError, Params, SHARED_COUPLINGS_BYTES, STABILITY_PHASE,
+    steps_in,
 };
 pub use regimes::{
     ALPHA_C_AT_SIGMA_2, ALPHA_C_CLASSICAL, EXPONENTIAL_BAND, FROZEN_BAND, FROZEN_WINDOW_FACTOR,

@@ -4,6 +4,7 @@
 //! Conventions follow `PHYSICS.md`: `sigma`, `omega` and `h` are absolute; with the
 //! default `h = 1` they equal the paper's `sigma / sqrt(h)` and `omega / h`.
 
+use super::couplings::AdiabaticForm;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -95,6 +96,10 @@ pub const AUTO_DT_YOSHIDA4: f64 = 0.25;
 pub const STABILITY_PHASE: f64 = 1.0;
 /// Limit on the estimated memory of a run, in bytes (4 GiB).
 pub const MEMORY_LIMIT_BYTES: u64 = 4 << 30;
+/// Most bytes of couplings a run keeps for realizations whose later batches have not started
+/// (the job runner shares a realization's couplings between its batches; beyond this a batch
+/// builds its own copy, the same numbers).
+pub const SHARED_COUPLINGS_BYTES: u64 = 512 << 20;
 /// Largest number of output time points.
 pub const MAX_POINTS: usize = 1_000_000;
 /// Largest batch of trajectories integrated together (one GEMM's column count).
@@ -379,19 +384,47 @@ impl Params {
         (batches, per_real.div_ceil(batches))
     }
 
-    /// Estimated peak memory in bytes: per worker thread one batch (couplings twice, state and
-    /// buffers, RNGs), plus the per-batch partial sums kept for the deterministic reduction.
+    /// Bytes of one realization's couplings: `g` twice, plus the adiabatic interaction `J`
+    /// (Ns x Ns) when the adiabatic model evaluates its field with it.
+    pub fn couplings_bytes(&self) -> u64 {
+        let (ns, nb) = (self.ns() as u64, self.nb() as u64);
+        let interaction = self.model == Model::Adiabatic
+            && AdiabaticForm::cheaper(self.ns(), self.nb()) == AdiabaticForm::Interaction;
+        8 * (2 * ns * nb + ns + if interaction { ns * ns } else { 0 })
+    }
+
+    /// Estimated peak memory in bytes: per worker thread one batch (its couplings, state and
+    /// buffers, RNGs), the couplings kept for realizations with batches still to run (at most
+    /// [`SHARED_COUPLINGS_BYTES`]), plus the per-batch moments kept for the deterministic reduction.
     pub fn memory_estimate(&self, threads: usize) -> u64 {
         let (ns, nb) = (self.ns() as u64, self.nb() as u64);
         let batch = self.batch_layout().1 as u64;
-        let per_worker = 8 * (2 * ns * nb + ns + batch * (6 * ns + 5 * nb)) + 512 * batch;
+        let couplings = self.couplings_bytes();
+        let per_worker = couplings + 8 * batch * (6 * ns + 5 * nb) + 512 * batch + 12 * nb;
+        // Realizations waiting for a later batch: all of them between the passes over the chunks,
+        // else at most the two whose quick batch ran ahead of the rest.
+        let (chunks, _) = self.batch_layout();
+        let waiting = if chunks > 1 {
+            self.realizations
+        } else {
+            self.realizations.min(2)
+        };
+        let kept = (waiting as u64 * couplings).min(SHARED_COUPLINGS_BYTES);
         let batches = (self.realizations * self.batch_layout().0) as u64;
-        let sums = batches * self.points as u64 * 2 * 5 * 8;
-        per_worker * threads.max(1) as u64 + sums + self.points as u64 * 8 * 16
+        let moments = batches * self.points as u64 * 5 * 24;
+        per_worker * threads.max(1) as u64 + kept + moments + self.points as u64 * 8 * 16
     }
 
-    /// Check every field; returns the first problem found.
+    /// Check every field for a run on the current rayon pool (its thread count sets the memory
+    /// estimate): [`Params::validate_for`] with `rayon::current_num_threads()`. Inside
+    /// `pool.install` that is the pool's size, elsewhere the global pool's (`RAYON_NUM_THREADS`,
+    /// else one per core).
     pub fn validate(&self) -> Result<(), ParamError> {
+        self.validate_for(rayon::current_num_threads())
+    }
+
+    /// Check every field for a run on `threads` threads; returns the first problem found.
+    pub fn validate_for(&self, threads: usize) -> Result<(), ParamError> {
         if !(2..=1_000_000).contains(&self.nt) {
             return Err(ParamError::Nt { nt: self.nt });
         }
@@ -468,7 +501,6 @@ impl Params {
                 });
             }
         }
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let needed = self.memory_estimate(threads);
         if needed > MEMORY_LIMIT_BYTES {
             return Err(ParamError::Memory {
@@ -569,6 +601,28 @@ mod tests {
             ..Params::default()
         };
         assert!(matches!(p.validate(), Err(ParamError::Memory { .. })));
+    }
+
+    #[test]
+    fn the_memory_limit_follows_the_thread_count_passed_in() {
+        // Per worker ~ 8 * 2 Ns Nb = 1.2 GiB of couplings at Nt = 20000, alpha = 1.
+        let p = Params {
+            nt: 20_000,
+            alpha: 1.0,
+            realizations: 1,
+            trajectories_per_realization: 2,
+            ..Params::default()
+        };
+        assert_eq!(p.validate_for(1), Ok(()));
+        assert!(matches!(p.validate_for(4), Err(ParamError::Memory { .. })));
+        // The adiabatic model keeps J (Ns x Ns) besides g.
+        let a = Params {
+            model: Model::Adiabatic,
+            ..Params::default()
+        };
+        let (ns, nb) = (a.ns() as u64, a.nb() as u64);
+        assert_eq!(a.couplings_bytes(), 8 * (2 * ns * nb + ns + ns * ns));
+        assert_eq!(Params::default().couplings_bytes(), 8 * (2 * ns * nb + ns));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! One work unit: a batch of trajectories of one realization, integrated over the whole grid.
 
+use super::ensemble::Moments;
 use super::rng::{SimRng, realization_rng, trajectory_rng};
 use crate::physics::{
     BatchState, Couplings, Dynamics, Model, N_OBS, Observable, Params, Stepper, measure,
@@ -65,19 +66,20 @@ pub fn batch_specs(params: &Params) -> Vec<BatchSpec> {
     specs
 }
 
-/// Sums over a batch's trajectories at every output time: `sum[k * N_OBS + o]` and its squares.
+/// A batch's statistics at every output time: `moments[k * N_OBS + o]` holds the mean and the
+/// sum of squared deviations of observable `o` at time `t_k` over the batch's trajectories
+/// (Welford's update, trajectories in order).
 #[derive(Clone, Debug, PartialEq)]
-pub struct BatchSums {
+pub struct BatchMoments {
     pub realization: usize,
     pub n_trajectories: usize,
-    pub sum: Vec<f64>,
-    pub sum_sq: Vec<f64>,
+    pub moments: Vec<Moments>,
 }
 
 /// How a batch ended.
 #[derive(Clone, Debug, PartialEq)]
 pub enum BatchEnd {
-    Done(BatchSums),
+    Done(BatchMoments),
     /// Stopped from outside (cancel, or another batch diverged); its work is discarded.
     Stopped,
     /// A non-finite value appeared by output time `t`.
@@ -86,23 +88,29 @@ pub enum BatchEnd {
     },
 }
 
-/// Integrate one batch. `poll(steps)` is called before every step with the number of
-/// trajectory-steps since the last call; returning true stops the batch.
+/// The couplings of realization `realization` of a run (its own random stream).
+pub fn realization_couplings(params: &Params, realization: usize) -> Couplings {
+    Couplings::sample(
+        params.ns(),
+        params.nb(),
+        params.coupling_var(),
+        params.omega,
+        &mut realization_rng(params.seed, realization),
+    )
+}
+
+/// Integrate one batch with its realization's `couplings` (from [`realization_couplings`]).
+/// `poll(steps)` is called before every step with the number of trajectory-steps since the last
+/// call; returning true stops the batch.
 pub fn run_batch(
     params: &Params,
     spec: &BatchSpec,
+    couplings: &Couplings,
     times: &[f64],
     poll: &mut dyn FnMut(u64) -> bool,
 ) -> BatchEnd {
     let (ns, nb) = (params.ns(), params.nb());
     let dynamics = Dynamics::from_params(params);
-    let couplings = Couplings::sample(
-        ns,
-        nb,
-        params.coupling_var(),
-        params.omega,
-        &mut realization_rng(params.seed, spec.realization),
-    );
     let mut state = BatchState::new(ns, nb, spec.width);
     let displacement = params.displacement_amplitude();
     let mut rngs: Vec<SimRng> = (0..spec.width)
@@ -115,13 +123,12 @@ pub fn run_batch(
             sample_photons(re_a, im_a, displacement, rng);
         }
     }
-    let mut stepper = Stepper::new(dynamics, params.integrator, &couplings, spec.width);
+    let mut stepper = Stepper::new(dynamics, params.integrator, couplings, spec.width);
     let mut obs = vec![[0.0; N_OBS]; spec.width];
-    let mut sums = BatchSums {
+    let mut stats = BatchMoments {
         realization: spec.realization,
         n_trajectories: spec.width,
-        sum: vec![0.0; times.len() * N_OBS],
-        sum_sq: vec![0.0; times.len() * N_OBS],
+        moments: vec![Moments::default(); times.len() * N_OBS],
     };
     measure(&mut stepper, &state, &mut obs);
     let energy0: Vec<f64> = obs
@@ -146,22 +153,18 @@ pub fn run_batch(
             }
             measure(&mut stepper, &state, &mut obs);
         }
-        let (sum, sum_sq) = (
-            &mut sums.sum[k * N_OBS..][..N_OBS],
-            &mut sums.sum_sq[k * N_OBS..][..N_OBS],
-        );
+        let moments = &mut stats.moments[k * N_OBS..][..N_OBS];
         for (o, e0) in obs.iter_mut().zip(&energy0) {
             o[Observable::EnergyDrift as usize] -= e0;
-            for i in 0..N_OBS {
-                sum[i] += o[i];
-                sum_sq[i] += o[i] * o[i];
+            for (m, x) in moments.iter_mut().zip(o.iter()) {
+                m.push(*x);
             }
         }
-        if !sum.iter().all(|x| x.is_finite()) {
+        if !moments.iter().all(|m| m.mean.is_finite()) {
             return BatchEnd::Diverged { t: times[k] };
         }
     }
-    BatchEnd::Done(sums)
+    BatchEnd::Done(stats)
 }
 
 #[cfg(test)]

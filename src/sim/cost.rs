@@ -2,18 +2,20 @@
 //! before huge runs and the command line's estimate.
 //!
 //! A trajectory-step costs, per coupling stage of the integrator, the two GEMMs
-//! (`4 Ns Nb` flops, [`OUT_OF_CACHE`] times dearer once the couplings leave the L2 cache) plus
+//! (`4 Ns Nb` flops; the adiabatic model's one `Ns x Ns` GEMM, `2 Ns^2`, see [`AdiabaticForm`];
+//! [`OUT_OF_CACHE`] times dearer once the matrix leaves the L2 cache) plus
 //! the elementwise updates, counted in GEMM-flop equivalents: [`SPIN_WORK`] per spin (sin/cos of
 //! the field rotation, the z rotation) and [`MODE_WORK`] per mode (the free flow and the kick),
-//! plus [`STEP_WORK`] per step and [`LOSS_WORK`] per mode with photon loss (normal draws). The weights were fitted to single-thread rates measured on this
-//! project's machine (README, *Cost model*). The machine's speed is one number, the rate in
+//! plus [`STEP_WORK`] per step and [`LOSS_WORK`] per mode with photon loss (normal draws). The
+//! weights were fitted to single-thread rates measured on this project's machine (README,
+//! *Cost model*). The machine's speed is one number, the rate in
 //! work units per second per thread: it starts from [`GUESS_RATE`] and is recalibrated from
 //! every run's own progress, so the estimate converges to the machine it runs on. The wall time
 //! of a run is the list schedule of its batches over the pool's threads, as the job runner hands
 //! them out.
 
 use super::batch::batch_specs;
-use crate::physics::{Model, Params};
+use crate::physics::{AdiabaticForm, Model, Params};
 use std::time::Duration;
 
 /// Work per spin and coupling stage, in GEMM-flop equivalents.
@@ -22,8 +24,11 @@ pub const SPIN_WORK: f64 = 100.0;
 pub const MODE_WORK: f64 = 12.0;
 /// Fixed work per step (loop overhead, bookkeeping), in GEMM-flop equivalents.
 pub const STEP_WORK: f64 = 5000.0;
-/// Extra work per photon mode and step with loss (two normals and an exponential per mode).
-pub const LOSS_WORK: f64 = 140.0;
+/// Extra work per photon mode and step with loss: a pair of normals (6 bytes of ChaCha8 and a
+/// vectorized Box-Muller transform) and its addition. Fitted to `cargo bench --bench engine`'s
+/// paired loss/lossless ratio at Nt = 1000, alpha = 10 (1.30x on this project's AVX2 machine):
+/// `0.30 x 3.56e5 / 909 = 117` per mode.
+pub const LOSS_WORK: f64 = 120.0;
 /// The GEMMs slow down by this factor once the coupling matrix (`8 Ns Nb` bytes) no longer fits
 /// in the core's L2 cache: a ramp in log size from 1 MiB (none) to 4 MiB (all of it).
 pub const OUT_OF_CACHE: f64 = 1.5;
@@ -31,9 +36,9 @@ pub const OUT_OF_CACHE: f64 = 1.5;
 /// quiet: about 40 GFLOP/s of GEMM in a full step).
 pub const GUESS_RATE: f64 = 3.5e10;
 
-/// The out-of-cache slowdown of the GEMMs for an `Ns x Nb` coupling matrix.
-fn cache_factor(ns: f64, nb: f64) -> f64 {
-    let mib = 8.0 * ns * nb / (1u64 << 20) as f64;
+/// The out-of-cache slowdown of the GEMMs for an `rows x cols` matrix.
+fn cache_factor(rows: f64, cols: f64) -> f64 {
+    let mib = 8.0 * rows * cols / (1u64 << 20) as f64;
     let ramp = (mib.log2() / 2.0).clamp(0.0, 1.0);
     1.0 + (OUT_OF_CACHE - 1.0) * ramp
 }
@@ -42,11 +47,14 @@ fn cache_factor(ns: f64, nb: f64) -> f64 {
 pub fn work_per_trajectory_step(p: &Params) -> f64 {
     let (_, coupling_stages) = p.integrator.coefficients();
     let (ns, nb) = (p.ns() as f64, p.nb() as f64);
-    let modes = match p.model {
-        Model::SpinBoson => nb,
-        Model::Adiabatic => 0.0,
+    let (modes, gemm) = match p.model {
+        Model::SpinBoson => (nb, 4.0 * ns * nb * cache_factor(ns, nb)),
+        Model::Adiabatic => match AdiabaticForm::cheaper(p.ns(), p.nb()) {
+            AdiabaticForm::Interaction => (0.0, 2.0 * ns * ns * cache_factor(ns, ns)),
+            AdiabaticForm::TwoProducts => (0.0, 4.0 * ns * nb * cache_factor(ns, nb)),
+        },
     };
-    let stage = 4.0 * ns * nb * cache_factor(ns, nb) + SPIN_WORK * ns + MODE_WORK * modes;
+    let stage = gemm + SPIN_WORK * ns + MODE_WORK * modes;
     let loss = if p.kappa > 0.0 {
         LOSS_WORK * modes
     } else {

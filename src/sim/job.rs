@@ -5,8 +5,9 @@
 //! honours a cancel flag before every integration step. Batch results are stored by batch index
 //! and reduced in that order, so the final result is bitwise identical for any number of threads.
 
-use super::batch::{BatchEnd, BatchSums, batch_specs, run_batch};
+use super::batch::{BatchEnd, BatchMoments, batch_specs, run_batch};
 use super::ensemble::Ensemble;
+use super::shared_couplings::SharedCouplings;
 use crate::physics::{ParamError, Params};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -15,6 +16,10 @@ use thiserror::Error;
 
 /// Time between two progress reports, at most.
 pub const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
+
+/// Steps a worker counts locally before adding them to the job's total and checking whether a
+/// progress report is due (one shared atomic update per 16 steps instead of one per step).
+const POLLS_PER_FLUSH: u32 = 16;
 
 /// A run to do, tagged so a front end can drop reports of jobs it has moved past.
 #[derive(Clone, Debug, PartialEq)]
@@ -108,13 +113,16 @@ struct Shared<'a> {
     on_progress: &'a (dyn Fn(&Progress) + Sync),
     times: Vec<f64>,
     start: Instant,
-    results: Mutex<Vec<Option<BatchSums>>>,
+    results: Mutex<Vec<Option<BatchMoments>>>,
+    couplings: SharedCouplings<'a>,
     abort: AtomicBool,
     diverged_at: Mutex<Option<f64>>,
     next_batch: AtomicUsize,
     batches_done: AtomicUsize,
     batches_reported: AtomicUsize,
     trajectories_done: AtomicUsize,
+    /// Trajectory-steps done, as flushed by the workers (each counts its own and adds them here
+    /// every [`POLLS_PER_FLUSH`] steps and when a batch ends).
     steps_done: AtomicU64,
     steps_total: u64,
     last_report_us: AtomicU64,
@@ -176,15 +184,22 @@ impl Shared<'_> {
             }
             let i = self.next_batch.fetch_add(1, Ordering::Relaxed);
             let Some(spec) = specs.get(i) else { return };
+            let couplings = self.couplings.acquire(spec.realization);
             let mut polls = 0_u32;
-            let end = run_batch(params, spec, &self.times, &mut |steps| {
-                self.steps_done.fetch_add(steps, Ordering::Relaxed);
+            let mut unflushed = 0_u64;
+            let end = run_batch(params, spec, &couplings, &self.times, &mut |steps| {
+                unflushed += steps;
                 polls = polls.wrapping_add(1);
-                if polls.is_multiple_of(16) {
+                if polls.is_multiple_of(POLLS_PER_FLUSH) {
+                    self.steps_done.fetch_add(unflushed, Ordering::Relaxed);
+                    unflushed = 0;
                     self.maybe_report();
                 }
                 self.stopping()
             });
+            self.steps_done.fetch_add(unflushed, Ordering::Relaxed);
+            drop(couplings);
+            self.couplings.release(spec.realization);
             match end {
                 BatchEnd::Done(sums) => {
                     lock(&self.results)[i] = Some(sums);
@@ -216,7 +231,8 @@ pub fn run_job(
     on_progress: &(dyn Fn(&Progress) + Sync),
 ) -> Result<JobOutcome, SimError> {
     let params = &request.params;
-    params.validate()?;
+    let threads = rayon::current_num_threads();
+    params.validate_for(threads)?;
     let specs = batch_specs(params);
     let shared = Shared {
         request,
@@ -225,6 +241,7 @@ pub fn run_job(
         times: params.output_times(),
         start: Instant::now(),
         results: Mutex::new(vec![None; specs.len()]),
+        couplings: SharedCouplings::new(params, &specs),
         abort: AtomicBool::new(false),
         diverged_at: Mutex::new(None),
         next_batch: AtomicUsize::new(0),
@@ -235,7 +252,7 @@ pub fn run_job(
         steps_total: params.steps_per_trajectory() * params.n_trajectories() as u64,
         last_report_us: AtomicU64::new(0),
     };
-    let workers = rayon::current_num_threads().min(specs.len()).max(1);
+    let workers = threads.min(specs.len()).max(1);
     rayon::scope(|s| {
         for _ in 0..workers {
             s.spawn(|_| shared.worker(&specs));
