@@ -32,27 +32,40 @@ fn run_on(threads: usize, params: &Params) -> JobOutcome {
 
 #[test]
 fn results_are_bitwise_identical_for_1_2_and_8_threads() {
-    // 40 trajectories per realization make two batches of 20 each: 6 batches in all.
-    let p = Params {
+    // 40 trajectories per realization make two batches of 20 each (the first realizations' first
+    // 8 run ahead as a quick batch): every realization has two or three batches sharing its
+    // couplings (and, for the adiabatic model, its J), whichever threads run them.
+    let lossy = Params {
         kappa: 0.2,
         ..small()
     };
-    let reference = run_on(1, &p).ensemble.expect("data");
-    for threads in [2, 8] {
-        let e = run_on(threads, &p).ensemble.expect("data");
-        for o in Observable::ALL {
-            let same = e
-                .mean_of(o)
-                .iter()
-                .zip(reference.mean_of(o))
-                .all(|(a, b)| a.to_bits() == b.to_bits());
-            assert!(same, "{o:?} differs with {threads} threads");
-            let same = e
-                .stderr_of(o)
-                .iter()
-                .zip(reference.stderr_of(o))
-                .all(|(a, b)| a.to_bits() == b.to_bits());
-            assert!(same, "{o:?} error differs with {threads} threads");
+    let adiabatic = Params {
+        model: spinboson::physics::Model::Adiabatic,
+        omega: 10.0,
+        ..small()
+    };
+    for p in [lossy, adiabatic] {
+        let reference = run_on(1, &p).ensemble.expect("data");
+        for threads in [2, 8] {
+            let e = run_on(threads, &p).ensemble.expect("data");
+            for o in Observable::ALL {
+                let same = e
+                    .mean_of(o)
+                    .iter()
+                    .zip(reference.mean_of(o))
+                    .all(|(a, b)| a.to_bits() == b.to_bits());
+                assert!(same, "{:?}: {o:?} differs with {threads} threads", p.model);
+                let same = e
+                    .stderr_of(o)
+                    .iter()
+                    .zip(reference.stderr_of(o))
+                    .all(|(a, b)| a.to_bits() == b.to_bits());
+                assert!(
+                    same,
+                    "{:?}: {o:?} error differs with {threads} threads",
+                    p.model
+                );
+            }
         }
     }
 }
@@ -61,7 +74,12 @@ fn results_are_bitwise_identical_for_1_2_and_8_threads() {
 fn partial_results_cover_the_whole_grid() {
     let p = small();
     let partials = Mutex::new(Vec::new());
+    let reported_steps = Mutex::new(Vec::new());
     let on_progress = |progress: &Progress| {
+        reported_steps
+            .lock()
+            .expect("lock")
+            .push((progress.steps_done, progress.steps_total));
         if let Some(partial) = &progress.partial {
             partials
                 .lock()
@@ -76,6 +94,16 @@ fn partial_results_cover_the_whole_grid() {
     let outcome = run_job(&request, &AtomicBool::new(false), &on_progress).expect("valid");
     assert_eq!(outcome.stop, StopReason::Completed);
     assert_eq!(outcome.trajectories_completed, p.n_trajectories());
+    // Workers count steps locally and flush them every 16 steps and at each batch's end: the
+    // total is exact at the end, and every report is within it.
+    let total = p.steps_per_trajectory() * p.n_trajectories() as u64;
+    assert_eq!(outcome.steps_done, total);
+    for (done, reported_total) in reported_steps.into_inner().expect("lock") {
+        assert!(
+            done <= total && reported_total == total,
+            "{done} of {reported_total}"
+        );
+    }
     let partials = partials.into_inner().expect("lock");
     assert!(!partials.is_empty(), "no partial result was reported");
     let final_e = outcome.ensemble.expect("data");

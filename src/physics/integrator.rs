@@ -4,7 +4,8 @@
 //! `H = H0 + Hc` with `H0 = h sum sz + omega sum a^dag a` and `Hc` the coupling. Both flows are
 //! exact:
 //! - `H0(tau)`: spins rotate about z by `2 h tau`, modes by `a -> a exp(-(i omega + kappa/2) tau)`
-//!   plus, with loss, the exact Ornstein-Uhlenbeck noise `sqrt((1 - exp(-kappa tau)) / 4) (xi1 + i xi2)`;
+//!   plus, with loss, the exact Ornstein-Uhlenbeck noise `sqrt((1 - exp(-kappa tau)) / 4) (xi1 + i xi2)`
+//!   (normals drawn a step at a time per trajectory, [`NoiseBuffer`]);
 //! - `Hc(tau)`: `sx` and `Re a` are constant, `Im a -= tau g^T sx`, and `(sy, sz)` rotate about x by
 //!   `2 X tau` with `X = 2 g Re a` (spin-boson) or `X = -2 J' sx` (adiabatic; `J'` is `J` with its
 //!   diagonal kept or zeroed by the self-interaction switch, precomputed once per realization, see
@@ -199,9 +200,9 @@ impl<'c> Stepper<'c> {
     }
 
     /// Advance by `n_steps` steps of size `tau`. `noise` holds one RNG per trajectory (used only
-    /// with loss: each free flow draws `words_per_draw(Nb)` 32-bit words from trajectory `b`'s RNG,
-    /// see [`super::noise`]). `poll(steps_done)` is called before every step; returning true stops early.
-    /// Returns the number of steps done.
+    /// with loss: each free flow draws `words_per_draw(Nb)` 32-bit words from trajectory `b`'s
+    /// RNG, see [`NoiseBuffer`]). `poll(steps_done)` is called before every step; returning true
+    /// stops early. Returns the number of steps done.
     pub fn advance<R: Rng>(
         &mut self,
         state: &mut BatchState,

@@ -97,6 +97,9 @@ pub fn normal_pair(radius_word: u32, angle: u32) -> (f32, f32) {
 }
 
 /// Transform the words of one draw (module docs) into `xi_re.len()` normal pairs.
+///
+/// # Panics
+/// If `xi_im` is not as long as `xi_re`, or `words` does not hold `words_per_draw(xi_re.len())`.
 pub fn normal_pairs(words: &[u32], xi_re: &mut [f32], xi_im: &mut [f32]) {
     let modes = xi_re.len();
     assert!(
