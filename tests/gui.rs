@@ -824,6 +824,18 @@ fn a_finished_run_shows_its_verdict_in_the_status_bar() {
     }
 }
 
+/// A small map over omega/h 0.3..5 by sigma/sqrt(h) 0.5..4, `n x n` points of `nt` particles
+/// with 4 realizations of `traj` trajectories, every cell computed.
+fn map_settings(h: &mut Harness<'static, Explorer>, n: usize, nt: usize, traj: usize) {
+    let s = &mut h.state_mut().computed_map_mut().settings;
+    s.omega = (0.3, 5.0, n);
+    s.sigma = (0.5, 4.0, n);
+    s.nt = nt;
+    s.realizations = 4;
+    s.trajectories_per_realization = traj;
+    s.fill = true;
+}
+
 /// Step the harness until the computed map stops running (bounded).
 fn wait_for_map(h: &mut Harness<'static, Explorer>) {
     h.run_steps(1); // a click on Compute is handled in the next frame
@@ -847,15 +859,7 @@ fn compute_phase_map_writes_the_sweep_rows_saves_loads_and_a_click_loads_a_point
     h.state_mut().computed_map_mut().settings.omega.2 = 1;
     h.run_steps(2);
     h.get_by_label_contains("ω/h points must be 2 to");
-    {
-        let s = &mut h.state_mut().computed_map_mut().settings;
-        s.omega = (0.3, 5.0, 3);
-        s.sigma = (0.5, 4.0, 3);
-        s.nt = 12;
-        s.realizations = 4;
-        s.trajectories_per_realization = 2;
-        s.fill = true;
-    }
+    map_settings(&mut h, 3, 12, 2);
     h.run_steps(2);
     h.get_by_label_contains("9 of 9 points to compute: about");
     h.get_by_label("Compute phase map").click();
@@ -957,15 +961,7 @@ fn stopping_the_map_keeps_finished_points_and_compute_resumes() {
     h.run();
     h.get_by_label("Phase map (Fig. 1)").click();
     h.run_steps(2);
-    {
-        let s = &mut h.state_mut().computed_map_mut().settings;
-        s.omega = (0.3, 5.0, 5);
-        s.sigma = (0.5, 4.0, 5);
-        s.nt = 300;
-        s.realizations = 4;
-        s.trajectories_per_realization = 8;
-        s.fill = true;
-    }
+    map_settings(&mut h, 5, 300, 8);
     h.run_steps(1);
     h.get_by_label("Compute phase map").click();
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -1005,15 +1001,7 @@ fn sliders_on_the_map_axes_keep_the_map_and_other_changes_ask_before_discarding_
     h.run();
     h.get_by_label("Phase map (Fig. 1)").click();
     h.run_steps(2);
-    {
-        let s = &mut h.state_mut().computed_map_mut().settings;
-        s.omega = (0.3, 5.0, 3);
-        s.sigma = (0.5, 4.0, 3);
-        s.nt = 12;
-        s.realizations = 4;
-        s.trajectories_per_realization = 2;
-        s.fill = true;
-    }
+    map_settings(&mut h, 3, 12, 2);
     h.get_by_label("Compute phase map").click();
     wait_for_map(&mut h);
     let text = |h: &Harness<'static, Explorer>| h.state().computed_map().table().map(|t| t.text());

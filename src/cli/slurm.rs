@@ -88,18 +88,7 @@ pub(super) fn emit_slurm(args: &SweepArgs, tasks: usize) -> Result<(), CliError>
             scan(&bytes, &path.display().to_string(), &preamble)?;
         }
     }
-    if let Some(dir) = &plan.curves
-        && dir.exists()
-        && !dir.is_dir()
-    {
-        return Err(CliError::Output(WriteError {
-            path: dir.clone(),
-            source: std::io::Error::new(
-                std::io::ErrorKind::NotADirectory,
-                "--curves needs a directory",
-            ),
-        }));
-    }
+    super::sweep::check_curves_dir(plan.curves.as_deref())?;
     for path in [&out, &base_preset, &script] {
         check_writable(path).map_err(CliError::Output)?;
     }

@@ -75,6 +75,20 @@ fn open_output(path: &Path, preamble: &str, existing: &Scan) -> Result<File, Cli
     Ok(file)
 }
 
+/// `--curves DIR` must be a directory or not exist yet.
+pub(super) fn check_curves_dir(dir: Option<&Path>) -> Result<(), CliError> {
+    match dir {
+        Some(dir) if dir.exists() && !dir.is_dir() => Err(CliError::Output(WriteError {
+            path: dir.to_path_buf(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::NotADirectory,
+                "--curves needs a directory",
+            ),
+        })),
+        _ => Ok(()),
+    }
+}
+
 /// Run the sweep's points (of this shard) that the output does not hold yet; with
 /// `--emit-slurm`, write the Slurm script instead.
 pub fn sweep_command(args: &SweepArgs) -> Result<(), CliError> {
@@ -106,18 +120,7 @@ pub fn sweep_command(args: &SweepArgs) -> Result<(), CliError> {
     for path in [out.clone(), sidecar_path(out), timing_path(out)] {
         check_writable(&path).map_err(CliError::Output)?;
     }
-    if let Some(dir) = &args.curves
-        && dir.exists()
-        && !dir.is_dir()
-    {
-        return Err(CliError::Output(WriteError {
-            path: dir.clone(),
-            source: std::io::Error::new(
-                std::io::ErrorKind::NotADirectory,
-                "--curves needs a directory",
-            ),
-        }));
-    }
+    check_curves_dir(args.curves.as_deref())?;
     let todo: Vec<&(usize, Params)> = points
         .iter()
         .filter(|(i, _)| !existing.rows.contains_key(i))
