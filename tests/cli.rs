@@ -1,16 +1,9 @@
 //! `spinboson run` as a user meets it: files, exit codes, messages, determinism, Ctrl-C.
 
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn spinboson(args: &[&str], threads: Option<&str>) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_spinboson"));
-    cmd.args(args);
-    if let Some(t) = threads {
-        cmd.env("RAYON_NUM_THREADS", t);
-    }
-    cmd.output().expect("the binary runs")
-}
+mod cli_common;
+use cli_common::run as spinboson;
+use std::process::Command;
 
 const QUICK: &[&str] = &[
     "run",

@@ -7,26 +7,15 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+mod cli_common;
+use cli_common::{read, snapshot};
+
 fn spinboson(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_spinboson"))
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("the binary runs")
+    cli_common::run(args, None)
 }
 
 fn ok(args: &[&str]) -> Output {
-    let out = spinboson(args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
-
-fn read(p: &Path) -> Vec<u8> {
-    std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+    cli_common::run_ok(args, None)
 }
 
 fn text(p: &Path) -> String {
@@ -254,18 +243,6 @@ fn the_emitted_script_submits_shards_and_a_merge_that_reproduce_the_unsharded_sw
 }
 
 /// Every file under `dir` with its bytes.
-fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut v: Vec<_> = std::fs::read_dir(dir)
-        .expect("list")
-        .map(|e| {
-            let p = e.expect("entry").path();
-            let b = std::fs::read(&p).unwrap_or_default();
-            (p, b)
-        })
-        .collect();
-    v.sort();
-    v
-}
 
 #[test]
 fn bad_slurm_input_exits_2_names_the_flag_and_writes_nothing() {

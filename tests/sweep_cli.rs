@@ -3,31 +3,11 @@
 //! nothing.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
+
+mod cli_common;
+use cli_common::{command, read, run as spinboson, run_ok as ok, snapshot};
 use std::time::{Duration, Instant};
-
-fn command(args: &[&str], threads: Option<&str>) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_spinboson"));
-    cmd.args(args);
-    if let Some(t) = threads {
-        cmd.env("RAYON_NUM_THREADS", t);
-    }
-    cmd
-}
-
-fn spinboson(args: &[&str], threads: Option<&str>) -> Output {
-    command(args, threads).output().expect("the binary runs")
-}
-
-fn ok(args: &[&str], threads: Option<&str>) -> Output {
-    let out = spinboson(args, threads);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
 
 const TINY: &[&str] = &[
     "--quiet",
@@ -53,10 +33,6 @@ fn sweep_args<'a>(base: &[&'a str], out: &'a Path, extra: &[&'a str]) -> Vec<&'a
     v.extend_from_slice(&["--out", out.to_str().expect("utf8")]);
     v.extend_from_slice(extra);
     v
-}
-
-fn read(p: &Path) -> Vec<u8> {
-    std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
 fn data_rows(bytes: &[u8]) -> usize {
@@ -293,20 +269,6 @@ fn a_killed_sweep_resumes_to_the_same_file_and_torn_lines_are_redone() {
     ok(&sweep_args(SLOWER, &mixed, &["--shard", "1/2"]), None);
     ok(&sweep_args(SLOWER, &mixed, &["--shard", "0/2"]), None);
     assert!(read(&mixed) == want, "shards into one file not reordered");
-}
-
-/// Every file in `dir` with its bytes.
-fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut v: Vec<_> = std::fs::read_dir(dir)
-        .expect("list")
-        .map(|e| {
-            let p = e.expect("entry").path();
-            let b = std::fs::read(&p).unwrap_or_default();
-            (p, b)
-        })
-        .collect();
-    v.sort();
-    v
 }
 
 fn assert_refused(args: &[&str], needle: &str, dir: &Path) {

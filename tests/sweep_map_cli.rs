@@ -4,23 +4,16 @@
 use spinboson::io::{MISSING_HATCH_COLOR, MODEL_LINE_COLOR, cell_color};
 use spinboson::sweep::SweepTable;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
+
+mod cli_common;
 
 fn spinboson(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_spinboson"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
+    cli_common::run(args, None)
 }
 
 fn ok(args: &[&str]) -> Output {
-    let out = spinboson(args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
+    cli_common::run_ok(args, None)
 }
 
 fn utf8(p: &Path) -> &str {
