@@ -212,6 +212,10 @@ pub struct ComputedMap {
     boundaries: Option<(String, Vec<Segment>)>,
     /// A start that would discard the map on screen: what differs, and the new grid.
     pending: Option<(String, Grid)>,
+    /// The last overlay and what it was built from.
+    overlay: Option<(String, MapOverlay)>,
+    /// Counts changes of the map's points (a new map, a loaded one, a finished point).
+    generation: u64,
 }
 
 /// A line segment in plotted units.
@@ -230,6 +234,8 @@ impl Default for ComputedMap {
             message: None,
             boundaries: None,
             pending: None,
+            overlay: None,
+            generation: 0,
         }
     }
 }
@@ -266,11 +272,10 @@ impl ComputedMap {
         (total, coarse)
     }
 
-    /// Whether point `index` of `grid` is already on the map (same sweep).
-    pub fn has_point(&self, grid: &Grid, index: usize) -> bool {
-        self.data.as_ref().is_some_and(|d| {
-            d.table.fingerprint == grid.fingerprint() && d.table.points.contains_key(&index)
-        })
+    /// The map on screen when it is `grid`'s sweep (its points need not be computed again).
+    pub fn table_of(&self, grid: &Grid) -> Option<&SweepTable> {
+        let fingerprint = grid.fingerprint();
+        self.table().filter(|t| t.fingerprint == fingerprint)
     }
 
     /// A start that would discard the map on screen, waiting for the user's choice: what
@@ -329,6 +334,7 @@ impl ComputedMap {
     pub fn start_new(&mut self, threads: usize, nice: i32, waker: Waker) -> Result<(), String> {
         let (_, grid) = self.pending.take().ok_or("nothing to start")?;
         self.data = None;
+        self.generation += 1;
         self.spawn(grid, threads, nice, waker)
     }
 
@@ -347,6 +353,7 @@ impl ComputedMap {
             .is_some_and(|d| d.table.fingerprint == grid.fingerprint());
         if !same {
             let table = SweepTable::empty(&grid.preamble()).map_err(|e| e.to_string())?;
+            self.generation += 1;
             self.data = Some(MapData::new(
                 table,
                 Some(grid.clone()),
@@ -419,6 +426,7 @@ impl ComputedMap {
                 MapMsg::Point { row, .. } => {
                     self.running = None;
                     self.computed_this_run += 1;
+                    self.generation += 1;
                     if let Some(d) = self.data.as_mut()
                         && let Err(e) = d.table.insert_row(&row)
                     {
@@ -491,8 +499,29 @@ impl ComputedMap {
         Some(p)
     }
 
-    /// The cells and the model's boundaries for the Fig. 1 map of `spec`.
-    pub fn overlay(&mut self, spec: &MapSpec) -> MapOverlay {
+    /// The cells and the model's boundaries for the Fig. 1 map of `spec`, rebuilt only when
+    /// the map, the point in progress, `show` or the model's alpha and window change (a frame
+    /// that changes none of them reuses the last overlay).
+    pub fn overlay(&mut self, spec: &MapSpec) -> &MapOverlay {
+        let key = format!(
+            "{}/{}/{}/{:?}/{}/{}",
+            self.show,
+            self.data
+                .as_ref()
+                .map_or("", |d| d.table.fingerprint.as_str()),
+            self.generation,
+            self.running.map(|r| r.0),
+            spec.alpha,
+            spec.t_max_times_h
+        );
+        if self.overlay.as_ref().is_none_or(|(k, _)| *k != key) {
+            let built = self.build_overlay(spec);
+            self.overlay = Some((key, built));
+        }
+        &self.overlay.get_or_insert_with(Default::default).1
+    }
+
+    fn build_overlay(&mut self, spec: &MapSpec) -> MapOverlay {
         // The boundaries at the map's own alpha and window, when its base is known.
         let spec = match self.data.as_ref().and_then(|d| d.grid.as_ref()) {
             Some(g) => MapSpec {
@@ -516,13 +545,11 @@ impl ComputedMap {
         };
         let (n0, n1) = d.shape();
         let refiner = Refiner::new(n0, n1, false);
-        let axis_values = |k: usize| d.table.axes[k].values();
-        let log_omega: Vec<f64> = axis_values(d.omega_axis)
-            .iter()
-            .map(|v| v.log10())
-            .collect();
+        let omega_values = d.table.axes[d.omega_axis].values();
+        let sigma_values = d.table.axes[d.sigma_axis].values();
+        let log_omega: Vec<f64> = omega_values.iter().map(|v| v.log10()).collect();
         let x_edges = edges(&log_omega);
-        let y_edges = edges(&axis_values(d.sigma_axis));
+        let y_edges = edges(&sigma_values);
         let running = self.running.map(|r| r.0);
         let class = |k: usize| d.table.points.get(&k).map(|p| p.index);
         let cells = (0..n0 * n1)
@@ -533,11 +560,9 @@ impl ComputedMap {
                 let (ix, iy) = (ij[d.omega_axis], ij[d.sigma_axis]);
                 let opacity = verdict_opacity(p.verdict, p.confidence, inferred);
                 let c = verdict_color(p.verdict);
-                let values = |axis: usize| d.table.axes[axis].values()[ij[axis]];
                 let at = format!(
                     "ω/h = {:.4}, σ/√h = {:.4} (point {k})",
-                    values(d.omega_axis),
-                    values(d.sigma_axis)
+                    omega_values[ix], sigma_values[iy]
                 );
                 let text = if inferred {
                     format!(
@@ -634,6 +659,7 @@ impl ComputedMap {
             self.settings = settings_of(g, &self.settings);
         }
         self.data = Some(data);
+        self.generation += 1;
         self.show = true;
         Ok(format!(
             "loaded the map {} ({n} of {total} points){}",

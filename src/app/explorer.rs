@@ -1243,15 +1243,7 @@ impl Explorer {
         let size = ui.available_size();
         let side = egui::vec2(size.x.min(size.y * 1.5), size.y.min(size.x / 1.2));
         let (rect, _) = ui.allocate_exact_size(side, egui::Sense::hover());
-        map_ui(
-            ui,
-            &mut self.maps,
-            rect,
-            &spec,
-            &markers,
-            true,
-            overlay.as_ref(),
-        )
+        map_ui(ui, &mut self.maps, rect, &spec, &markers, true, overlay)
     }
 
     /// The computed map's settings, its Compute/Stop button with the cost estimate or the
@@ -1365,15 +1357,14 @@ impl Explorer {
                 Some(p) => p,
                 None => match self.computed.settings.grid(&self.params) {
                     Ok(grid) => {
-                        let computed = &self.computed;
-                        let done = (0..grid.len())
-                            .filter(|&i| computed.has_point(&grid, i))
-                            .count();
+                        let on_screen = self.computed.table_of(&grid);
+                        let has = |i: usize| on_screen.is_some_and(|t| t.points.contains_key(&i));
+                        let done = on_screen.map_or(0, |t| t.points.len());
                         let (all, coarse) = super::computed_map::ComputedMap::estimate(
                             &grid,
                             self.session.cost(),
                             self.session.threads(),
-                            |i| computed.has_point(&grid, i),
+                            has,
                         );
                         if done == grid.len() {
                             format!("all {} points of this map are computed", grid.len())
