@@ -1,19 +1,25 @@
-//! Engine benchmarks at the paper's size (Nt = 1000, alpha = 10: Ns = 91, Nb = 909).
+//! Engine benchmarks at alpha = 10 and Nt = 220, 1000 (the paper's size: Ns = 91, Nb = 909) and
+//! 3000.
 //!
 //! `cargo bench --bench engine` measures, in one run:
-//! - `gemm/B`: faer's own rate on exactly the two products of a coupling stage,
-//!   (Ns x Nb)(Nb x B) and (Nb x Ns)(Ns x B), single-threaded;
-//! - `step/B`: one full Strang step of the engine (both products, rotations, bookkeeping);
-//! - `e2e/threads`: whole jobs (8 realizations x 32 trajectories, t <= 5) on 1 and 2 threads;
+//! - `gemm/Nt/T/B`: faer's own rate on exactly the two products of a coupling stage,
+//!   (Ns x Nb)(Nb x B) and (Nb x Ns)(Ns x B), single-threaded, in f64 and f32, for B = 32 to 256;
+//! - `step/Nt/P/B`: one full Strang step of the engine (both products, rotations, bookkeeping) in
+//!   precision P (f64, mixed) at the batch width B the engine uses for that size (and at 32, the
+//!   width before issue 10, for Nt = 1000);
+//! - `e2e/P/threads`: whole jobs (Nt = 1000, 8 realizations x 32 trajectories, t <= 5) in f64 on
+//!   1 and 2 threads and in mixed precision on 1;
 //! - `variant/V`: one Strang step of 32 trajectories for the full model without loss (`full`),
 //!   with photon loss (`loss`, kappa = 0.1) and for the adiabatic model (`adiabatic`, without and
 //!   `adiabatic_self`, with the self-term);
 //! - `job/V`: whole single-thread jobs (2 realizations x 32 trajectories, 100 steps of dt = 0.01)
 //!   of the same variants, setup (couplings, J) included;
 //!
-//! and prints the ratios (step vs GEMM, 2 threads vs 1, loss vs lossless, adiabatic vs full), the time to the first partial result of
-//! the default preset and the cancel latency. Throughputs are in "elements" = flops for gemm and
-//! step, trajectory-steps for e2e.
+//! and prints the ratios (each step against faer's best rate on its shapes in the matching element
+//! type, mixed against f64, 2 threads vs 1, loss vs lossless, adiabatic vs full), the energy drift
+//! and spin-length error in each precision, the time to the first partial result of the default
+//! preset and the cancel latency. Throughputs are in "elements" = flops for gemm and step,
+//! trajectory-steps for e2e.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -23,7 +29,7 @@ use faer::linalg::matmul::matmul;
 use faer::{Accum, Mat, Par};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use spinboson::physics::{Dynamics, Integrator, Model, Params, Stepper};
+use spinboson::physics::{Dynamics, Integrator, Model, Params, Precision, Stepper};
 use spinboson::sim::{JobRequest, Progress, run_job};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -32,66 +38,146 @@ use std::time::{Duration, Instant};
 
 const NS: usize = 91;
 const NB: usize = 909;
-const BATCHES: [usize; 3] = [32, 64, 128];
 
-fn flops(width: usize) -> u64 {
-    (4 * NS * NB * width) as u64
+/// The sizes of `gemm/*` and `step/*`: (Nt, Ns, Nb) at alpha = 10.
+const SIZES: [(usize, usize, usize); 3] = [(220, 20, 200), (1000, 91, 909), (3000, 273, 2727)];
+/// The GEMM widths measured for each size.
+const GEMM_WIDTHS: [usize; 4] = [32, 64, 128, 256];
+/// Precisions of `step/*`, and the GEMM element type each is compared with.
+const PRECISIONS: [(Precision, &str); 2] = [(Precision::F64, "f64"), (Precision::Mixed, "f32")];
+
+fn flops_of(ns: usize, nb: usize, width: usize) -> u64 {
+    (4 * ns * nb * width) as u64
+}
+
+/// The batch width the engine uses at this size (from the parameters alone).
+fn engine_width(nt: usize) -> usize {
+    Params {
+        nt,
+        alpha: 10.0,
+        trajectories_per_realization: 1024,
+        ..Params::default()
+    }
+    .batch_layout()
+    .1
+}
+
+/// The two products of a coupling stage, `(Ns x Nb)(Nb x B)` and `(Nb x Ns)(Ns x B)`, with faer
+/// in element type `T`, single-threaded.
+fn gemm_pair<T: faer::traits::ComplexField + Copy>(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    id: &str,
+    (ns, nb): (usize, usize),
+    width: usize,
+    from: impl Fn(f64) -> T,
+) {
+    let couplings = common::couplings(ns, nb, 3.0, 1.0, 1);
+    let g = Mat::<T>::from_fn(ns, nb, |i, j| from(couplings.g()[(i, j)]));
+    let gt = Mat::<T>::from_fn(nb, ns, |i, j| from(couplings.gt()[(i, j)]));
+    let re_a = Mat::<T>::from_fn(nb, width, |i, j| from(((i * 7 + j) % 11) as f64 * 0.1));
+    let sx = Mat::<T>::from_fn(ns, width, |i, j| from(((i + j) % 3) as f64 - 1.0));
+    let mut field = Mat::<T>::zeros(ns, width);
+    let mut drive = Mat::<T>::zeros(nb, width);
+    let two = from(2.0);
+    let one = from(1.0);
+    group.throughput(Throughput::Elements(flops_of(ns, nb, width)));
+    group.bench_function(id, |b| {
+        b.iter(|| {
+            matmul(
+                field.as_mut(),
+                Accum::Replace,
+                g.as_ref(),
+                re_a.as_ref(),
+                two,
+                Par::Seq,
+            );
+            matmul(
+                drive.as_mut(),
+                Accum::Replace,
+                gt.as_ref(),
+                sx.as_ref(),
+                one,
+                Par::Seq,
+            );
+            black_box((&field, &drive));
+        })
+    });
 }
 
 fn gemm(c: &mut Criterion) {
     let mut group = c.benchmark_group("gemm");
-    let couplings = common::couplings(NS, NB, 3.0, 1.0, 1);
-    for width in BATCHES {
-        let re_a = Mat::<f64>::from_fn(NB, width, |i, j| ((i * 7 + j) % 11) as f64 * 0.1);
-        let sx = Mat::<f64>::from_fn(NS, width, |i, j| ((i + j) % 3) as f64 - 1.0);
-        let mut field = Mat::<f64>::zeros(NS, width);
-        let mut drive = Mat::<f64>::zeros(NB, width);
-        group.throughput(Throughput::Elements(flops(width)));
-        group.bench_function(BenchmarkId::from_parameter(width), |b| {
-            b.iter(|| {
-                matmul(
-                    field.as_mut(),
-                    Accum::Replace,
-                    couplings.g(),
-                    re_a.as_ref(),
-                    2.0,
-                    Par::Seq,
-                );
-                matmul(
-                    drive.as_mut(),
-                    Accum::Replace,
-                    couplings.gt(),
-                    sx.as_ref(),
-                    1.0,
-                    Par::Seq,
-                );
-                black_box((&field, &drive));
-            })
-        });
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_millis(1200));
+    for (nt, ns, nb) in SIZES {
+        for width in GEMM_WIDTHS {
+            gemm_pair::<f64>(
+                &mut group,
+                &format!("{nt}/f64/{width}"),
+                (ns, nb),
+                width,
+                |x| x,
+            );
+            gemm_pair::<f32>(
+                &mut group,
+                &format!("{nt}/f32/{width}"),
+                (ns, nb),
+                width,
+                |x| x as f32,
+            );
+        }
     }
     group.finish();
 }
 
+/// Steps per timed iteration: about 0.2 GFLOP, at least 4 (so the closing half free flow is
+/// amortized as in a run) and at most 64.
+fn steps_per_iteration(ns: usize, nb: usize, width: usize) -> usize {
+    (2e8 / flops_of(ns, nb, width) as f64).clamp(4.0, 64.0) as usize
+}
+
 fn step(c: &mut Criterion) {
     let mut group = c.benchmark_group("step");
-    let couplings = common::couplings(NS, NB, 3.0, 1.0, 1);
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
     let dynamics = common::dynamics(Model::SpinBoson, 1.0, 1.0, false);
-    for width in BATCHES {
-        let mut state = common::sampled_state(NS, NB, width, 0.0, 2);
-        let mut stepper = Stepper::new(dynamics, Integrator::Strang, &couplings, width);
-        group.throughput(Throughput::Elements(flops(width)));
-        group.bench_function(BenchmarkId::from_parameter(width), |b| {
-            // 64 steps per iteration, so the closing half free flow is amortized as in a run.
-            b.iter_custom(|iters| {
-                let start = Instant::now();
-                for _ in 0..iters {
-                    stepper.advance(&mut state, 0.01, 64, &mut common::no_noise(), &mut |_| {
-                        false
-                    });
-                }
-                start.elapsed() / 64
-            })
-        });
+    for (nt, ns, nb) in SIZES {
+        let couplings = common::couplings(ns, nb, 3.0, 1.0, 1);
+        let engine = engine_width(nt);
+        // The engine's width, and 32 (the width before issue 10) at the paper's size.
+        let widths = if nt == 1000 && engine != 32 {
+            vec![engine, 32]
+        } else {
+            vec![engine]
+        };
+        for width in widths {
+            for (precision, _) in PRECISIONS {
+                let mut state = common::sampled_state(ns, nb, width, 0.0, 2);
+                let mut stepper = Stepper::new(dynamics, Integrator::Strang, &couplings, width)
+                    .with_precision(precision);
+                let steps = steps_per_iteration(ns, nb, width);
+                group.throughput(Throughput::Elements(flops_of(ns, nb, width)));
+                let id = format!("{nt}/{}/{width}", precision.label());
+                group.bench_function(id, |b| {
+                    b.iter_custom(|iters| {
+                        let start = Instant::now();
+                        for _ in 0..iters {
+                            stepper.advance(
+                                &mut state,
+                                0.005,
+                                steps,
+                                &mut common::no_noise(),
+                                &mut |_| false,
+                            );
+                        }
+                        start.elapsed() / steps as u32
+                    })
+                });
+            }
+        }
     }
     group.finish();
 }
@@ -227,19 +313,26 @@ fn e2e_params() -> Params {
 fn e2e(c: &mut Criterion) {
     let mut group = c.benchmark_group("e2e");
     group.sample_size(10);
-    let params = e2e_params();
-    let traj_steps = params.steps_per_trajectory() * params.n_trajectories() as u64;
+    let traj_steps = e2e_params().steps_per_trajectory() * e2e_params().n_trajectories() as u64;
     group.throughput(Throughput::Elements(traj_steps));
-    for threads in [1, 2] {
+    for (precision, threads) in [
+        (Precision::F64, 1),
+        (Precision::F64, 2),
+        (Precision::Mixed, 1),
+    ] {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()
             .expect("pool");
         let request = JobRequest {
             job_id: 0,
-            params: params.clone(),
+            params: Params {
+                precision,
+                ..e2e_params()
+            },
         };
-        group.bench_function(BenchmarkId::from_parameter(threads), |b| {
+        let id = format!("{}/{threads}", precision.label());
+        group.bench_function(id, |b| {
             b.iter(|| {
                 pool.install(|| run_job(&request, &AtomicBool::new(false), &|_| {}))
                     .expect("valid")
@@ -247,6 +340,37 @@ fn e2e(c: &mut Criterion) {
         });
     }
     group.finish();
+}
+
+/// Energy drift and spin-length error in each precision at the paper's size (Nt = 1000,
+/// alpha = 10, sigma = 3, omega = h = 1): 8 trajectories, Strang with dt = 0.005 up to t = 10,
+/// the energy recomputed without the engine's GEMMs every t = 1.
+fn conservation_report() {
+    let couplings = common::couplings(NS, NB, 3.0, 1.0, 1);
+    let dynamics = common::dynamics(Model::SpinBoson, 1.0, 1.0, false);
+    for (precision, _) in PRECISIONS {
+        let mut state = common::sampled_state(NS, NB, 8, 0.0, 2);
+        let e0 = common::energy(&couplings, &dynamics, &state);
+        let mut stepper =
+            Stepper::new(dynamics, Integrator::Strang, &couplings, 8).with_precision(precision);
+        let mut drift: f64 = 0.0;
+        for _ in 0..10 {
+            stepper.advance(&mut state, 0.005, 200, &mut common::no_noise(), &mut |_| {
+                false
+            });
+            let e = common::energy(&couplings, &dynamics, &state);
+            for (e, e0) in e.iter().zip(&e0) {
+                drift = drift.max((e - e0).abs() / (NS + NB) as f64);
+            }
+        }
+        let spin = (0..state.sx.len())
+            .map(|i| (state.sx[i].powi(2) + state.sy[i].powi(2) + state.sz[i].powi(2) - 3.0).abs())
+            .fold(0.0_f64, f64::max);
+        println!(
+            "{:>5}: max |E(t) - E(0)| / Nt over t <= 10 (dt 0.005) {drift:.2e}; max | |s|^2 - 3 | {spin:.1e}",
+            precision.label()
+        );
+    }
 }
 
 /// Seconds to the first partial result of the default preset (median of 5), and the time from
@@ -302,28 +426,59 @@ fn mean_ns(id: &str) -> Option<f64> {
 }
 
 fn summary() {
-    println!("\n== summary (Nt = 1000, alpha = 10: Ns = {NS}, Nb = {NB}) ==");
     println!(
-        "{:>6} {:>12} {:>12} {:>10}",
-        "batch", "GEMM GFLOP/s", "step GFLOP/s", "step/GEMM"
+        "\n== summary (alpha = 10; rates in GFLOP/s of the two coupling products, 4 Ns Nb per trajectory) =="
     );
-    for width in BATCHES {
-        if let (Some(g), Some(s)) = (
-            mean_ns(&format!("gemm/{width}")),
-            mean_ns(&format!("step/{width}")),
-        ) {
-            let f = flops(width) as f64;
-            println!(
-                "{width:>6} {:>12.1} {:>12.1} {:>9.0}%",
-                f / g,
-                f / s,
-                100.0 * g / s
-            );
+    println!(
+        "{:>5} {:>6} {:>24} {:>6} {:>8} {:>10} {:>9}",
+        "Nt", "prec", "faer best (width)", "width", "step", "step/best", "vs f64"
+    );
+    for (nt, ns, nb) in SIZES {
+        let mut widths = vec![engine_width(nt)];
+        if nt == 1000 && widths[0] != 32 {
+            widths.push(32);
+        }
+        for width in widths {
+            let mut f64_step = None;
+            for (precision, elem) in PRECISIONS {
+                let best = GEMM_WIDTHS
+                    .iter()
+                    .filter_map(|&w| {
+                        mean_ns(&format!("gemm/{nt}/{elem}/{w}"))
+                            .map(|t| (flops_of(ns, nb, w) as f64 / t, w))
+                    })
+                    .fold((0.0, 0), |a, b| if b.0 > a.0 { b } else { a });
+                let Some(t) = mean_ns(&format!("step/{nt}/{}/{width}", precision.label())) else {
+                    continue;
+                };
+                let rate = flops_of(ns, nb, width) as f64 / t;
+                let speedup = match f64_step {
+                    None => {
+                        f64_step = Some(t);
+                        String::from("1.00x")
+                    }
+                    Some(f) => format!("{:.2}x", f / t),
+                };
+                println!(
+                    "{nt:>5} {:>6} {:>11.1} {elem} ({:>3}) {width:>10} {rate:>8.1} {:>9.0}% {speedup:>9}",
+                    precision.label(),
+                    best.0,
+                    best.1,
+                    100.0 * rate / best.0,
+                );
+            }
         }
     }
+    if let (Some(f), Some(m)) = (mean_ns("e2e/f64/1"), mean_ns("e2e/mixed/1")) {
+        println!(
+            "end to end, one thread: mixed {:.2}x faster than f64",
+            f / m
+        );
+    }
+    conservation_report();
     let traj_steps =
         (e2e_params().steps_per_trajectory() * e2e_params().n_trajectories() as u64) as f64;
-    if let (Some(one), Some(two)) = (mean_ns("e2e/1"), mean_ns("e2e/2")) {
+    if let (Some(one), Some(two)) = (mean_ns("e2e/f64/1"), mean_ns("e2e/f64/2")) {
         println!(
             "end to end: {:.3e} trajectory-steps/s on 1 thread, {:.3e} on 2: speedup {:.2}x",
             traj_steps / one * 1e9,

@@ -24,12 +24,13 @@ const QUICK: &[&str] = &[
 fn run_writes_csv_and_sidecar_identically_for_any_thread_count() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut csvs = Vec::new();
-    for threads in ["1", "2"] {
-        let out = dir.path().join(format!("run{threads}.csv"));
+    for (precision, threads) in [("f64", "1"), ("f64", "2"), ("mixed", "1"), ("mixed", "2")] {
+        let out = dir.path().join(format!("run{precision}{threads}.csv"));
         let args: Vec<&str> = QUICK
             .iter()
             .copied()
-            .chain(["--kappa", "0.1", "--out", out.to_str().expect("utf8")])
+            .chain(["--kappa", "0.1", "--precision", precision])
+            .chain(["--out", out.to_str().expect("utf8")])
             .collect();
         let result = spinboson(&args, Some(threads));
         assert!(
@@ -44,6 +45,9 @@ fn run_writes_csv_and_sidecar_identically_for_any_thread_count() {
         assert_eq!(meta["stop_reason"], "completed");
         assert_eq!(meta["trajectories_completed"], 160);
         assert_eq!(meta["params"]["kappa"], 0.1);
+        // f64 is the default and left out, so files written before the choice existed match.
+        let stated = meta["params"].get("precision").cloned();
+        assert_eq!(stated, (precision == "mixed").then(|| "Mixed".into()));
         assert_eq!(meta["ns"], 7);
         assert!(meta["version"].is_string() && meta["wall_time_s"].is_number());
     }
@@ -51,6 +55,11 @@ fn run_writes_csv_and_sidecar_identically_for_any_thread_count() {
         csvs[0], csvs[1],
         "RAYON_NUM_THREADS=1 and =2 give different CSVs"
     );
+    assert_eq!(
+        csvs[2], csvs[3],
+        "mixed precision: RAYON_NUM_THREADS=1 and =2 give different CSVs"
+    );
+    assert_ne!(csvs[0], csvs[2], "mixed precision gave the f64 bits");
     // The CSV has the documented columns and 30 rows.
     let mut reader = csv::Reader::from_reader(csvs[0].as_slice());
     let header: Vec<String> = reader
@@ -93,6 +102,7 @@ fn bad_input_exits_with_status_2_and_names_the_field() {
         "kappa",
     );
     assert_bad_input(&["run", "--model", "ising"], "ising");
+    assert_bad_input(&["run", "--precision", "f16"], "f16");
     assert_bad_input(
         &["run", "--preset", "/nonexistent/p.ron"],
         "no preset file /nonexistent/p.ron and no built-in preset of that name (built-in: default,",

@@ -7,7 +7,7 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use spinboson::app::{AxisMode, Explorer, ExplorerOptions, WorkerMsg};
-use spinboson::physics::Params;
+use spinboson::physics::{Params, Precision};
 use spinboson::sim::{Ensemble, ErrorBasis, Progress};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -94,6 +94,21 @@ fn sigma_slider_restarts_and_cancels_the_old_job() {
     assert!(!jobs[1].is_cancelled());
     assert_eq!(jobs[1].params.sigma, 2.5);
     assert_eq!(app.params().sigma, 2.5);
+}
+
+#[test]
+fn precision_choice_restarts_in_mixed_precision() {
+    let mut h = manual();
+    h.run();
+    h.get_by_label("mixed (f32 GEMMs)").click();
+    h.step();
+    h.run_steps(2);
+    let app = h.state();
+    let jobs = app.job_history();
+    assert_eq!(jobs.len(), 2, "exactly one restart");
+    assert_eq!(jobs[0].params.precision, Precision::F64);
+    assert_eq!(jobs[1].params.precision, Precision::Mixed);
+    assert_eq!(app.params().precision, Precision::Mixed);
 }
 
 #[test]

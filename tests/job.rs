@@ -1,6 +1,6 @@
 //! The job runner: determinism across thread counts, partial results, cancellation.
 
-use spinboson::physics::{Observable, Params};
+use spinboson::physics::{Observable, Params, Precision};
 use spinboson::sim::{JobOutcome, JobRequest, Progress, StopReason, run_job};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -11,7 +11,7 @@ fn small() -> Params {
         nt: 120,
         t_max: 20.0,
         realizations: 3,
-        trajectories_per_realization: 40,
+        trajectories_per_realization: 80,
         points: 50,
         ..Params::default()
     }
@@ -32,9 +32,10 @@ fn run_on(threads: usize, params: &Params) -> JobOutcome {
 
 #[test]
 fn results_are_bitwise_identical_for_1_2_and_8_threads() {
-    // 40 trajectories per realization make two batches of 20 each (the first realizations' first
-    // 8 run ahead as a quick batch): every realization has two or three batches sharing its
-    // couplings (and, for the adiabatic model, its J), whichever threads run them.
+    // 80 trajectories per realization make two batches of 40 each (at most 64 at this size; the
+    // first realizations' first 8 run ahead as a quick batch): every realization has two or three
+    // batches sharing its couplings (and, for the adiabatic model, its J), whichever threads run
+    // them. In both precisions.
     let lossy = Params {
         kappa: 0.2,
         ..small()
@@ -44,7 +45,11 @@ fn results_are_bitwise_identical_for_1_2_and_8_threads() {
         omega: 10.0,
         ..small()
     };
-    for p in [lossy, adiabatic] {
+    let mixed = |p: &Params| Params {
+        precision: Precision::Mixed,
+        ..p.clone()
+    };
+    for p in [mixed(&lossy), mixed(&adiabatic), lossy, adiabatic] {
         let reference = run_on(1, &p).ensemble.expect("data");
         for threads in [2, 8] {
             let e = run_on(threads, &p).ensemble.expect("data");
@@ -54,7 +59,11 @@ fn results_are_bitwise_identical_for_1_2_and_8_threads() {
                     .iter()
                     .zip(reference.mean_of(o))
                     .all(|(a, b)| a.to_bits() == b.to_bits());
-                assert!(same, "{:?}: {o:?} differs with {threads} threads", p.model);
+                assert!(
+                    same,
+                    "{:?} {:?}: {o:?} differs with {threads} threads",
+                    p.model, p.precision
+                );
                 let same = e
                     .stderr_of(o)
                     .iter()

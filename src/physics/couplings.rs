@@ -23,6 +23,20 @@ pub struct Couplings {
     j_diag: Vec<f64>,
     /// `J` with its diagonal zeroed (`[0]`) and kept (`[1]`), column-major, each made on first use.
     interaction: [OnceLock<Vec<f64>>; 2],
+    /// Single-precision copies for [`Precision::Mixed`](super::Precision::Mixed), made on first use.
+    single: SingleCopies,
+}
+
+/// `g`, `g^T` and the two `J'` rounded to f32 (each made on first use).
+#[derive(Clone, Debug, Default)]
+struct SingleCopies {
+    g: OnceLock<Vec<f32>>,
+    gt: OnceLock<Vec<f32>>,
+    interaction: [OnceLock<Vec<f32>>; 2],
+}
+
+fn rounded(v: &[f64]) -> Vec<f32> {
+    v.iter().map(|&x| x as f32).collect()
 }
 
 /// How a step evaluates the adiabatic field `B = -2 J' sx` (`J'`: `J` with or without its
@@ -90,6 +104,7 @@ impl Couplings {
             gt: transposed,
             j_diag,
             interaction: Default::default(),
+            single: SingleCopies::default(),
         }
     }
 
@@ -159,14 +174,42 @@ impl Couplings {
         MatRef::from_column_major_slice(j, ns, ns)
     }
 
-    /// Bytes held: `g` twice and `J` for each switch value computed so far.
+    /// `g` rounded to single precision (Ns x Nb), made on first use.
+    pub fn g_f32(&self) -> MatRef<'_, f32> {
+        let g = self.single.g.get_or_init(|| rounded(&self.g));
+        MatRef::from_column_major_slice(g, self.ns, self.nb)
+    }
+
+    /// `g^T` rounded to single precision (Nb x Ns), made on first use.
+    pub fn gt_f32(&self) -> MatRef<'_, f32> {
+        let gt = self.single.gt.get_or_init(|| rounded(&self.gt));
+        MatRef::from_column_major_slice(gt, self.nb, self.ns)
+    }
+
+    /// [`Couplings::interaction`] (computed in f64) rounded to single precision, made on first use.
+    pub fn interaction_f32(&self, self_interaction: bool) -> MatRef<'_, f32> {
+        let ns = self.ns;
+        let j = self.single.interaction[usize::from(self_interaction)].get_or_init(|| {
+            let j = self.interaction(self_interaction);
+            (0..ns * ns).map(|i| j[(i % ns, i / ns)] as f32).collect()
+        });
+        MatRef::from_column_major_slice(j, ns, ns)
+    }
+
+    /// Bytes held: `g` twice and `J` for each switch value computed so far, plus the
+    /// single-precision copies made so far.
     pub fn bytes(&self) -> usize {
         let j: usize = self
             .interaction
             .iter()
             .filter_map(|j| j.get().map(Vec::len))
             .sum();
-        8 * (self.g.len() + self.gt.len() + self.j_diag.len() + j)
+        let single: usize = [&self.single.g, &self.single.gt]
+            .into_iter()
+            .chain(&self.single.interaction)
+            .filter_map(|v| v.get().map(Vec::len))
+            .sum();
+        8 * (self.g.len() + self.gt.len() + self.j_diag.len() + j) + 4 * single
     }
 }
 

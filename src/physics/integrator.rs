@@ -31,12 +31,13 @@
 
 use super::couplings::{AdiabaticForm, Couplings};
 use super::kernels::{
-    kick_and_rotate, kick_rotate_and_add_noise, rotate_by_field, rotate_fixed, sin_cosm1_libm,
-    sub_scaled,
+    kick_and_rotate, kick_rotate_and_add_noise, narrow, rotate_by_field, rotate_fixed,
+    sin_cosm1_libm, sub_scaled, widen,
 };
 use super::noise::NoiseBuffer;
-use super::params::{Integrator, Model, Params};
+use super::params::{Integrator, Model, Params, Precision};
 use faer::linalg::matmul::matmul;
+use faer::traits::ComplexField;
 use faer::{Accum, MatMut, MatRef, Par};
 use rand::Rng;
 
@@ -151,7 +152,63 @@ pub struct Stepper<'c> {
     noise: NoiseBuffer,
     /// How the adiabatic field is evaluated (unused by the spin-boson model).
     adiabatic_form: AdiabaticForm,
+    /// The single-precision GEMM operands and results ([`Precision::Mixed`] only).
+    single: Option<SingleBuffers>,
+    /// Scratch of [`product`] for one-trajectory batches.
+    pad: Vec<f64>,
     width: usize,
+}
+
+/// `dst = alpha lhs rhs` for a column-major `rhs` (k x n) and `dst` (m x n), single-threaded.
+///
+/// faer evaluates a one-column product as a matrix-vector product, whose summation order is not
+/// that of its GEMM, so a trajectory integrated alone would get other bits than in a batch. A
+/// one-column `rhs` is therefore multiplied as two columns (the second zero) through `pad`: every
+/// trajectory gets the same bits whatever the width of its batch (`tests/precision.rs`).
+fn product<T: ComplexField + Copy + Default>(
+    dst: &mut [T],
+    lhs: MatRef<'_, T>,
+    rhs: &[T],
+    alpha: T,
+    pad: &mut Vec<T>,
+) {
+    let (m, k) = (lhs.nrows(), lhs.ncols());
+    let n = rhs.len() / k;
+    if n == 1 {
+        pad.clear();
+        pad.extend_from_slice(rhs);
+        pad.resize(2 * k + 2 * m, T::default());
+        let (input, output) = pad.split_at_mut(2 * k);
+        matmul(
+            MatMut::from_column_major_slice_mut(output, m, 2),
+            Accum::Replace,
+            lhs,
+            MatRef::from_column_major_slice(input, k, 2),
+            alpha,
+            Par::Seq,
+        );
+        dst.copy_from_slice(&output[..m]);
+    } else {
+        matmul(
+            MatMut::from_column_major_slice_mut(dst, m, n),
+            Accum::Replace,
+            lhs,
+            MatRef::from_column_major_slice(rhs, k, n),
+            alpha,
+            Par::Seq,
+        );
+    }
+}
+
+/// The f32 copies of the GEMM operands (`sx`, `Re a`) and results (field, drive) of
+/// [`Precision::Mixed`].
+struct SingleBuffers {
+    sx: Vec<f32>,
+    re_a: Vec<f32>,
+    field: Vec<f32>,
+    drive: Vec<f32>,
+    /// Scratch of [`product`] for one-trajectory batches.
+    pad: Vec<f32>,
 }
 
 impl<'c> Stepper<'c> {
@@ -176,7 +233,33 @@ impl<'c> Stepper<'c> {
                 NoiseBuffer::default()
             },
             adiabatic_form: AdiabaticForm::cheaper(couplings.ns(), couplings.nb()),
+            single: None,
+            pad: Vec::new(),
             width,
+        }
+    }
+
+    /// Evaluate the coupling products in the given precision (f64 by default).
+    pub fn with_precision(mut self, precision: Precision) -> Self {
+        let (ns, nb, width) = (self.couplings.ns(), self.couplings.nb(), self.width);
+        self.single = match precision {
+            Precision::F64 => None,
+            Precision::Mixed => Some(SingleBuffers {
+                sx: vec![0.0; ns * width],
+                re_a: vec![0.0; nb * width],
+                field: vec![0.0; ns * width],
+                drive: vec![0.0; nb * width],
+                pad: Vec::new(),
+            }),
+        };
+        self
+    }
+
+    pub fn precision(&self) -> Precision {
+        if self.single.is_some() {
+            Precision::Mixed
+        } else {
+            Precision::F64
         }
     }
 
@@ -296,14 +379,7 @@ impl<'c> Stepper<'c> {
     /// Compute `drive = g^T sx` (Nb x width) into the stepper's buffer and return it.
     pub fn compute_drive(&mut self, state: &BatchState) -> &[f64] {
         let c = self.couplings;
-        matmul(
-            MatMut::from_column_major_slice_mut(&mut self.drive, c.nb(), self.width),
-            Accum::Replace,
-            c.gt(),
-            state.sx_mat(),
-            1.0,
-            Par::Seq,
-        );
+        product(&mut self.drive, c.gt(), &state.sx, 1.0, &mut self.pad);
         &self.drive
     }
 
@@ -319,58 +395,124 @@ impl<'c> Stepper<'c> {
     /// The coupling flow with its photon kick left pending in `self.pending_kick` (and the
     /// drive `g^T sx` kept in `self.drive`) for the next free flow to apply.
     fn coupling_stage(&mut self, state: &mut BatchState, tau: f64) {
+        if self.single.is_some() {
+            self.coupling_products_f32(state);
+        } else {
+            self.coupling_products_f64(state);
+        }
+        if self.dynamics.model == Model::SpinBoson {
+            self.pending_kick = tau;
+        }
+        rotate_by_field(&mut state.sy, &mut state.sz, &self.field, 2.0 * tau);
+    }
+
+    /// The field (and, for the spin-boson model, the drive `g^T sx`) in double precision.
+    fn coupling_products_f64(&mut self, state: &BatchState) {
         let c = self.couplings;
-        let (ns, nb, width) = (c.ns(), c.nb(), self.width);
         match (self.dynamics.model, self.adiabatic_form) {
             (Model::SpinBoson, _) => {
                 self.compute_drive(state);
                 // X = 2 g Re a.
-                matmul(
-                    MatMut::from_column_major_slice_mut(&mut self.field, ns, width),
-                    Accum::Replace,
-                    c.g(),
-                    state.re_a_mat(),
-                    2.0,
-                    Par::Seq,
-                );
-                self.pending_kick = tau;
+                product(&mut self.field, c.g(), &state.re_a, 2.0, &mut self.pad);
             }
             (Model::Adiabatic, AdiabaticForm::Interaction) => {
                 // B = -2 J' sx, J' precomputed once per realization (with or without J_jj).
-                matmul(
-                    MatMut::from_column_major_slice_mut(&mut self.field, ns, width),
-                    Accum::Replace,
+                product(
+                    &mut self.field,
                     c.interaction(self.dynamics.self_interaction),
-                    state.sx_mat(),
+                    &state.sx,
                     -2.0,
-                    Par::Seq,
+                    &mut self.pad,
                 );
             }
             (Model::Adiabatic, AdiabaticForm::TwoProducts) => {
                 // B = -2 J sx = -(2 / omega) g (g^T sx), minus the self-term unless kept.
                 self.compute_drive(state);
-                matmul(
-                    MatMut::from_column_major_slice_mut(&mut self.field, ns, width),
-                    Accum::Replace,
+                product(
+                    &mut self.field,
                     c.g(),
-                    MatRef::from_column_major_slice(&self.drive, nb, width),
+                    &self.drive,
                     -2.0 / c.omega(),
-                    Par::Seq,
+                    &mut self.pad,
                 );
-                if !self.dynamics.self_interaction {
-                    for (field, sx) in self
-                        .field
-                        .chunks_exact_mut(ns)
-                        .zip(state.sx.chunks_exact(ns))
-                    {
-                        for ((f, s), jd) in field.iter_mut().zip(sx).zip(c.j_diag()) {
-                            *f += 2.0 * jd * s;
-                        }
-                    }
-                }
+                self.remove_self_term(state);
             }
         }
-        rotate_by_field(&mut state.sy, &mut state.sz, &self.field, 2.0 * tau);
+    }
+
+    /// The same products with f32 operands and results ([`Precision::Mixed`]): the state is
+    /// rounded to f32, multiplied by the f32 couplings, and the results widened back.
+    fn coupling_products_f32(&mut self, state: &BatchState) {
+        let c = self.couplings;
+        let Some(single) = self.single.as_mut() else {
+            return;
+        };
+        narrow(&mut single.sx, &state.sx);
+        match (self.dynamics.model, self.adiabatic_form) {
+            (Model::SpinBoson, _) => {
+                narrow(&mut single.re_a, &state.re_a);
+                product(
+                    &mut single.drive,
+                    c.gt_f32(),
+                    &single.sx,
+                    1.0,
+                    &mut single.pad,
+                );
+                product(
+                    &mut single.field,
+                    c.g_f32(),
+                    &single.re_a,
+                    2.0,
+                    &mut single.pad,
+                );
+                widen(&mut self.drive, &single.drive);
+            }
+            (Model::Adiabatic, AdiabaticForm::Interaction) => {
+                let j = c.interaction_f32(self.dynamics.self_interaction);
+                product(&mut single.field, j, &single.sx, -2.0, &mut single.pad);
+            }
+            (Model::Adiabatic, AdiabaticForm::TwoProducts) => {
+                let scale = (-2.0 / c.omega()) as f32;
+                product(
+                    &mut single.drive,
+                    c.gt_f32(),
+                    &single.sx,
+                    1.0,
+                    &mut single.pad,
+                );
+                product(
+                    &mut single.field,
+                    c.g_f32(),
+                    &single.drive,
+                    scale,
+                    &mut single.pad,
+                );
+            }
+        }
+        widen(&mut self.field, &single.field);
+        if (self.dynamics.model, self.adiabatic_form)
+            == (Model::Adiabatic, AdiabaticForm::TwoProducts)
+        {
+            self.remove_self_term(state);
+        }
+    }
+
+    /// Adiabatic field from the two products: take out the `j = k` term `-2 J_jj sx_j` unless
+    /// the self-interaction is kept.
+    fn remove_self_term(&mut self, state: &BatchState) {
+        if self.dynamics.self_interaction {
+            return;
+        }
+        let ns = self.couplings.ns();
+        for (field, sx) in self
+            .field
+            .chunks_exact_mut(ns)
+            .zip(state.sx.chunks_exact(ns))
+        {
+            for ((f, s), jd) in field.iter_mut().zip(sx).zip(self.couplings.j_diag()) {
+                *f += 2.0 * jd * s;
+            }
+        }
     }
 }
 

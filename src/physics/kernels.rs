@@ -192,6 +192,30 @@ pub fn sub_scaled(y: &mut [f64], x: &[f64], scale: f64) {
     )
 }
 
+/// `dst = src` rounded to single precision (round to nearest even).
+pub fn narrow(dst: &mut [f32], src: &[f64]) {
+    dispatch(
+        #[inline(always)]
+        || {
+            for (d, s) in dst.iter_mut().zip(src) {
+                *d = *s as f32;
+            }
+        },
+    )
+}
+
+/// `dst = src` widened to double precision (exact).
+pub fn widen(dst: &mut [f64], src: &[f32]) {
+    dispatch(
+        #[inline(always)]
+        || {
+            for (d, s) in dst.iter_mut().zip(src) {
+                *d = f64::from(*s);
+            }
+        },
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

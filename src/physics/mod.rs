@@ -18,8 +18,8 @@ pub use noise::{NoiseBuffer, normal_pair, normal_pairs, words_per_draw};
 pub use observables::{N_OBS, Observable, measure};
 pub use params::{
     AUTO_DT_STRANG, AUTO_DT_YOSHIDA4, Displacement, GridSpacing, Integrator, MAX_BATCH,
-    MEMORY_LIMIT_BYTES, Model, ParamError, Params, SHARED_COUPLINGS_BYTES, STABILITY_PHASE,
-    steps_in,
+    MEMORY_LIMIT_BYTES, Model, ParamError, Params, Precision, SHARED_COUPLINGS_BYTES,
+    STABILITY_PHASE, steps_in,
 };
 pub use regimes::{
     ALPHA_C_AT_SIGMA_2, ALPHA_C_CLASSICAL, EXPONENTIAL_BAND, FROZEN_BAND, FROZEN_WINDOW_FACTOR,

@@ -76,6 +76,35 @@ impl Integrator {
     }
 }
 
+/// The arithmetic of the coupling products (the GEMMs, 90% of a step at the paper's size).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Precision {
+    /// Everything in double precision (the default).
+    #[default]
+    F64,
+    /// The coupling products in single precision (operands rounded to f32, f32 GEMM, results
+    /// widened back); the state, the rotations, the photon kicks, the noise and every ensemble
+    /// sum stay in double precision. The rotations are exact for whatever field they are given,
+    /// so `|s|^2` is kept exactly as in [`Precision::F64`]; the fields carry a relative error of
+    /// about `1e-7`, which the chaotic dynamics amplify: trajectories differ from f64 after a
+    /// while, ensemble averages agree within their statistical error (tested).
+    Mixed,
+}
+
+impl Precision {
+    pub fn is_f64(&self) -> bool {
+        *self == Precision::F64
+    }
+
+    /// The name used on the command line and in the GUI.
+    pub fn label(self) -> &'static str {
+        match self {
+            Precision::F64 => "f64",
+            Precision::Mixed => "mixed",
+        }
+    }
+}
+
 // Yoshida (1990): w1 = 1 / (2 - 2^(1/3)), w0 = -2^(1/3) / (2 - 2^(1/3)).
 const YOSHIDA_W1: f64 = 1.351_207_191_959_657_6;
 const YOSHIDA_W0: f64 = -1.702_414_383_919_315_3;
@@ -102,8 +131,12 @@ pub const MEMORY_LIMIT_BYTES: u64 = 4 << 30;
 pub const SHARED_COUPLINGS_BYTES: u64 = 512 << 20;
 /// Largest number of output time points.
 pub const MAX_POINTS: usize = 1_000_000;
-/// Largest batch of trajectories integrated together (one GEMM's column count).
-pub const MAX_BATCH: usize = 32;
+/// Largest batch of trajectories integrated together (one GEMM's column count); see
+/// [`Params::max_batch`].
+pub const MAX_BATCH: usize = 256;
+/// Coupling matrices with at least this many entries (`Ns Nb`) are integrated in batches of
+/// [`MAX_BATCH`] trajectories, smaller ones in batches of 64.
+pub const WIDE_BATCH_COUPLINGS: usize = 250_000;
 
 /// Every parameter of a run. Loadable from RON; missing fields take the defaults
 /// (a moderate Fig. 2-center point: alpha = 10, sigma/sqrt(h) = 3, omega/h = 1).
@@ -146,6 +179,10 @@ pub struct Params {
     pub displacement: Displacement,
     /// Time integrator.
     pub integrator: Integrator,
+    /// Arithmetic of the coupling products. Left out of the serialized form when f64, so presets
+    /// and sweep fingerprints written before it existed stay valid.
+    #[serde(skip_serializing_if = "Precision::is_f64")]
+    pub precision: Precision,
 }
 
 impl Default for Params {
@@ -169,6 +206,7 @@ impl Default for Params {
             kappa: 0.0,
             displacement: Displacement::None,
             integrator: Integrator::Strang,
+            precision: Precision::F64,
         }
     }
 }
@@ -377,20 +415,43 @@ impl Params {
         self.realizations * self.trajectories_per_realization
     }
 
-    /// Trajectories per batch: at most [`MAX_BATCH`], batches of a realization equal in size.
+    /// The widest batch for this system size. faer packs the coupling matrix (Ns x Nb) anew for
+    /// every product, and a wider batch spreads that over more columns: on the AVX2 machine of
+    /// `cargo bench --bench engine` (`gemm/*`), f64 GEMMs of Nt = 3000 ran at 31 GFLOP/s with 32
+    /// columns and 40 with 256, those of Nt = 220 and 1000 within 5% of their best from 64 on.
+    /// Wider batches also mean fewer batches to share among threads, so small systems stay at 64.
+    /// The width never changes a trajectory's bits (each trajectory has its own random streams,
+    /// and every product is a GEMM whose columns do not interact; `tests/precision.rs`); it only
+    /// sets the order of the ensemble reduction, so it depends on the parameters alone.
+    pub fn max_batch(&self) -> usize {
+        if self.ns() * self.nb() >= WIDE_BATCH_COUPLINGS {
+            MAX_BATCH
+        } else {
+            64
+        }
+    }
+
+    /// Trajectories per batch: at most [`Params::max_batch`], batches of a realization equal in
+    /// size.
     pub fn batch_layout(&self) -> (usize, usize) {
         let per_real = self.trajectories_per_realization.max(1);
-        let batches = per_real.div_ceil(MAX_BATCH);
+        let batches = per_real.div_ceil(self.max_batch());
         (batches, per_real.div_ceil(batches))
     }
 
     /// Bytes of one realization's couplings: `g` twice, plus the adiabatic interaction `J`
-    /// (Ns x Ns) when the adiabatic model evaluates its field with it.
+    /// (Ns x Ns) when the adiabatic model evaluates its field with it, plus the single-precision
+    /// copies the products use with [`Precision::Mixed`].
     pub fn couplings_bytes(&self) -> u64 {
         let (ns, nb) = (self.ns() as u64, self.nb() as u64);
         let interaction = self.model == Model::Adiabatic
             && AdiabaticForm::cheaper(self.ns(), self.nb()) == AdiabaticForm::Interaction;
-        8 * (2 * ns * nb + ns + if interaction { ns * ns } else { 0 })
+        let single = match (self.precision, self.model, interaction) {
+            (Precision::F64, _, _) => 0,
+            (Precision::Mixed, Model::Adiabatic, true) => ns * ns,
+            (Precision::Mixed, _, _) => 2 * ns * nb,
+        };
+        8 * (2 * ns * nb + ns + if interaction { ns * ns } else { 0 }) + 4 * single
     }
 
     /// Estimated peak memory in bytes: per worker thread one batch (its couplings, state and
@@ -400,7 +461,11 @@ impl Params {
         let (ns, nb) = (self.ns() as u64, self.nb() as u64);
         let batch = self.batch_layout().1 as u64;
         let couplings = self.couplings_bytes();
-        let per_worker = couplings + 8 * batch * (6 * ns + 5 * nb) + 512 * batch + 12 * nb;
+        let single = match self.precision {
+            Precision::F64 => 0,
+            Precision::Mixed => 4 * batch * 2 * (ns + nb),
+        };
+        let per_worker = couplings + 8 * batch * (6 * ns + 5 * nb) + single + 512 * batch + 12 * nb;
         // Realizations waiting for a later batch: all of them between the passes over the chunks,
         // else at most the two whose quick batch ran ahead of the rest.
         let (chunks, _) = self.batch_layout();

@@ -123,7 +123,8 @@ pub fn run_batch(
             sample_photons(re_a, im_a, displacement, rng);
         }
     }
-    let mut stepper = Stepper::new(dynamics, params.integrator, couplings, spec.width);
+    let mut stepper = Stepper::new(dynamics, params.integrator, couplings, spec.width)
+        .with_precision(params.precision);
     let mut obs = vec![[0.0; N_OBS]; spec.width];
     let mut stats = BatchMoments {
         realization: spec.realization,

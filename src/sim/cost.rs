@@ -6,7 +6,9 @@
 //! [`OUT_OF_CACHE`] times dearer once the matrix leaves the L2 cache) plus
 //! the elementwise updates, counted in GEMM-flop equivalents: [`SPIN_WORK`] per spin (sin/cos of
 //! the field rotation, the z rotation) and [`MODE_WORK`] per mode (the free flow and the kick),
-//! plus [`STEP_WORK`] per step and [`LOSS_WORK`] per mode with photon loss (normal draws). The
+//! plus [`STEP_WORK`] per step and [`LOSS_WORK`] per mode with photon loss (normal draws). With
+//! [`Precision::Mixed`] the GEMMs cost [`SINGLE_GEMM`] of that, plus [`CONVERT_WORK`] per spin and
+//! mode for the roundings. The
 //! weights were fitted to single-thread rates measured on this project's machine (README,
 //! *Cost model*). The machine's speed is one number, the rate in
 //! work units per second per thread: it starts from [`GUESS_RATE`] and is recalibrated from
@@ -15,7 +17,7 @@
 //! them out.
 
 use super::batch::batch_specs;
-use crate::physics::{AdiabaticForm, Model, Params};
+use crate::physics::{AdiabaticForm, Model, Params, Precision};
 use std::time::Duration;
 
 /// Work per spin and coupling stage, in GEMM-flop equivalents.
@@ -29,6 +31,11 @@ pub const STEP_WORK: f64 = 5000.0;
 /// paired loss/lossless ratio at Nt = 1000, alpha = 10 (1.30x on this project's AVX2 machine):
 /// `0.30 x 3.56e5 / 909 = 117` per mode.
 pub const LOSS_WORK: f64 = 120.0;
+/// With [`Precision::Mixed`] the GEMMs run in f32 at twice the f64 rate (8 lanes instead of 4
+/// per FMA): their work is this fraction of the f64 work.
+pub const SINGLE_GEMM: f64 = 0.5;
+/// With [`Precision::Mixed`], the roundings to f32 and back, per spin or mode and coupling stage.
+pub const CONVERT_WORK: f64 = 4.0;
 /// The GEMMs slow down by this factor once the coupling matrix (`8 Ns Nb` bytes) no longer fits
 /// in the core's L2 cache: a ramp in log size from 1 MiB (none) to 4 MiB (all of it).
 pub const OUT_OF_CACHE: f64 = 1.5;
@@ -54,7 +61,14 @@ pub fn work_per_trajectory_step(p: &Params) -> f64 {
             AdiabaticForm::TwoProducts => (0.0, 4.0 * ns * nb * cache_factor(ns, nb)),
         },
     };
-    let stage = gemm + SPIN_WORK * ns + MODE_WORK * modes;
+    let stage = match p.precision {
+        Precision::F64 => gemm + SPIN_WORK * ns + MODE_WORK * modes,
+        Precision::Mixed => {
+            SINGLE_GEMM * gemm
+                + (SPIN_WORK + CONVERT_WORK) * ns
+                + (MODE_WORK + CONVERT_WORK) * modes
+        }
+    };
     let loss = if p.kappa > 0.0 {
         LOSS_WORK * modes
     } else {

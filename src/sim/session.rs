@@ -238,6 +238,8 @@ pub fn params_diff(p: &Params, reference: &Params, except: Option<FamilyParamete
     check(None, "dt", dt(p), dt(reference));
     let integrator = |q: &Params| format!("{:?}", q.integrator);
     check(None, "integrator", integrator(p), integrator(reference));
+    let precision = |q: &Params| q.precision.label().to_string();
+    check(None, "precision", precision(p), precision(reference));
     words.join(" ")
 }
 
