@@ -418,8 +418,14 @@ fn latencies() -> (f64, f64) {
     (median(&mut first), median(&mut cancel_latency))
 }
 
+/// Criterion's mean for `group/function`, from its JSON (criterion writes a function id's `/` as
+/// `_` in the directory name).
 fn mean_ns(id: &str) -> Option<f64> {
-    let path = format!("target/criterion/{id}/new/estimates.json");
+    let (group, function) = id.split_once('/')?;
+    let path = format!(
+        "target/criterion/{group}/{}/new/estimates.json",
+        function.replace('/', "_")
+    );
     let text = std::fs::read_to_string(path).ok()?;
     let v: serde_json::Value = serde_json::from_str(&text).ok()?;
     v["mean"]["point_estimate"].as_f64()

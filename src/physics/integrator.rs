@@ -159,6 +159,71 @@ pub struct Stepper<'c> {
     width: usize,
 }
 
+/// The exact flow of `H0` (with loss: the exact Ornstein-Uhlenbeck update) for time `tau`,
+/// preceded by the photon kick `Im a -= tau_c g^T sx` a coupling stage left pending.
+/// [`Stepper::free_flow`] with the drive of the pending kick in f64 or f32.
+#[allow(clippy::too_many_arguments)] // the stepper's parts, borrowed separately
+fn free_flow_with<D: Copy + Into<f64>, R: Rng>(
+    dynamics: &Dynamics,
+    noise_buffer: &mut NoiseBuffer,
+    state: &mut BatchState,
+    tau: f64,
+    kick: f64,
+    drive: &[D],
+    noise: &mut [R],
+) {
+    if tau == 0.0 {
+        if kick != 0.0 {
+            sub_scaled(&mut state.im_a, drive, kick);
+        }
+        return;
+    }
+    let (sin_h, cm1_h) = sin_cosm1_libm(2.0 * dynamics.h * tau);
+    rotate_fixed(&mut state.sx, &mut state.sy, cm1_h, sin_h);
+    if !dynamics.has_modes() {
+        return;
+    }
+    // a -> a exp(-i omega tau) exp(-kappa tau / 2): (re, im) rotate by -omega tau and shrink.
+    let (sin_w, cm1_w) = sin_cosm1_libm(-dynamics.omega * tau);
+    let kappa = dynamics.kappa;
+    let decay_m1 = (-0.5 * kappa * tau).exp_m1();
+    let decay = 1.0 + decay_m1;
+    let (cm1, sin) = (decay * cm1_w + decay_m1, decay * sin_w);
+    if kappa > 0.0 {
+        // Trajectory by trajectory: its normals (a whole step's worth from its own stream, so
+        // they do not depend on the batch), then the kick, rotation, decay and noise in one pass.
+        let amp = (-(-kappa * tau).exp_m1() / 4.0).sqrt();
+        let nb = state.nb;
+        let columns = state
+            .re_a
+            .chunks_exact_mut(nb)
+            .zip(state.im_a.chunks_exact_mut(nb))
+            .zip(drive.chunks_exact(nb));
+        for (b, ((re, im), drive)) in columns.enumerate() {
+            match noise.get_mut(b) {
+                Some(rng) => {
+                    noise_buffer.draw(rng);
+                    kick_rotate_and_add_noise(
+                        re,
+                        im,
+                        drive,
+                        kick,
+                        cm1,
+                        sin,
+                        amp,
+                        &noise_buffer.xi_re,
+                        &noise_buffer.xi_im,
+                    );
+                }
+                // No stream for this trajectory: the mean (noiseless) decay.
+                None => kick_and_rotate(re, im, drive, kick, cm1, sin),
+            }
+        }
+    } else {
+        kick_and_rotate(&mut state.re_a, &mut state.im_a, drive, kick, cm1, sin);
+    }
+}
+
 /// `dst = alpha lhs rhs` for a column-major `rhs` (k x n) and `dst` (m x n), single-threaded.
 ///
 /// faer evaluates a one-column product as a matrix-vector product, whose summation order is not
@@ -317,62 +382,26 @@ impl<'c> Stepper<'c> {
     /// preceded by the photon kick `Im a -= tau_c g^T sx` a coupling stage left pending.
     pub fn free_flow<R: Rng>(&mut self, state: &mut BatchState, tau: f64, noise: &mut [R]) {
         let kick = std::mem::take(&mut self.pending_kick);
-        if tau == 0.0 {
-            if kick != 0.0 {
-                sub_scaled(&mut state.im_a, &self.drive, kick);
-            }
-            return;
-        }
-        let (sin_h, cm1_h) = sin_cosm1_libm(2.0 * self.dynamics.h * tau);
-        rotate_fixed(&mut state.sx, &mut state.sy, cm1_h, sin_h);
-        if !self.dynamics.has_modes() {
-            return;
-        }
-        // a -> a exp(-i omega tau) exp(-kappa tau / 2): (re, im) rotate by -omega tau and shrink.
-        let (sin_w, cm1_w) = sin_cosm1_libm(-self.dynamics.omega * tau);
-        let kappa = self.dynamics.kappa;
-        let decay_m1 = (-0.5 * kappa * tau).exp_m1();
-        let decay = 1.0 + decay_m1;
-        let (cm1, sin) = (decay * cm1_w + decay_m1, decay * sin_w);
-        if kappa > 0.0 {
-            // Trajectory by trajectory: its normals (a whole step's worth from its own stream, so
-            // they do not depend on the batch), then the kick, rotation, decay and noise in one pass.
-            let amp = (-(-kappa * tau).exp_m1() / 4.0).sqrt();
-            let nb = state.nb;
-            let columns = state
-                .re_a
-                .chunks_exact_mut(nb)
-                .zip(state.im_a.chunks_exact_mut(nb))
-                .zip(self.drive.chunks_exact(nb));
-            for (b, ((re, im), drive)) in columns.enumerate() {
-                match noise.get_mut(b) {
-                    Some(rng) => {
-                        self.noise.draw(rng);
-                        kick_rotate_and_add_noise(
-                            re,
-                            im,
-                            drive,
-                            kick,
-                            cm1,
-                            sin,
-                            amp,
-                            &self.noise.xi_re,
-                            &self.noise.xi_im,
-                        );
-                    }
-                    // No stream for this trajectory: the mean (noiseless) decay.
-                    None => kick_and_rotate(re, im, drive, kick, cm1, sin),
-                }
-            }
-        } else {
-            kick_and_rotate(
-                &mut state.re_a,
-                &mut state.im_a,
-                &self.drive,
+        // The drive of the pending kick: in mixed precision straight from the f32 GEMM.
+        match &self.single {
+            Some(single) => free_flow_with(
+                &self.dynamics,
+                &mut self.noise,
+                state,
+                tau,
                 kick,
-                cm1,
-                sin,
-            );
+                &single.drive,
+                noise,
+            ),
+            None => free_flow_with(
+                &self.dynamics,
+                &mut self.noise,
+                state,
+                tau,
+                kick,
+                &self.drive,
+                noise,
+            ),
         }
     }
 
@@ -388,7 +417,10 @@ impl<'c> Stepper<'c> {
         self.coupling_stage(state, tau);
         let kick = std::mem::take(&mut self.pending_kick);
         if kick != 0.0 {
-            sub_scaled(&mut state.im_a, &self.drive, kick);
+            match &self.single {
+                Some(single) => sub_scaled(&mut state.im_a, &single.drive, kick),
+                None => sub_scaled(&mut state.im_a, &self.drive, kick),
+            }
         }
     }
 
@@ -403,7 +435,12 @@ impl<'c> Stepper<'c> {
         if self.dynamics.model == Model::SpinBoson {
             self.pending_kick = tau;
         }
-        rotate_by_field(&mut state.sy, &mut state.sz, &self.field, 2.0 * tau);
+        match &self.single {
+            Some(single) if self.field_in_single() => {
+                rotate_by_field(&mut state.sy, &mut state.sz, &single.field, 2.0 * tau)
+            }
+            _ => rotate_by_field(&mut state.sy, &mut state.sz, &self.field, 2.0 * tau),
+        }
     }
 
     /// The field (and, for the spin-boson model, the drive `g^T sx`) in double precision.
@@ -441,9 +478,13 @@ impl<'c> Stepper<'c> {
     }
 
     /// The same products with f32 operands and results ([`Precision::Mixed`]): the state is
-    /// rounded to f32, multiplied by the f32 couplings, and the results widened back.
+    /// rounded to f32 and multiplied by the f32 couplings. The results stay in f32: the kernels
+    /// that use them widen each element as they read it (exact, so the same bits as widening
+    /// the buffer first, one pass over memory fewer). Only the adiabatic two-product form
+    /// widens its field into the f64 buffer, to take out the self-term in f64.
     fn coupling_products_f32(&mut self, state: &BatchState) {
         let c = self.couplings;
+        let field_in_single = self.field_in_single();
         let Some(single) = self.single.as_mut() else {
             return;
         };
@@ -465,7 +506,6 @@ impl<'c> Stepper<'c> {
                     2.0,
                     &mut single.pad,
                 );
-                widen(&mut self.drive, &single.drive);
             }
             (Model::Adiabatic, AdiabaticForm::Interaction) => {
                 let j = c.interaction_f32(self.dynamics.self_interaction);
@@ -489,12 +529,18 @@ impl<'c> Stepper<'c> {
                 );
             }
         }
-        widen(&mut self.field, &single.field);
-        if (self.dynamics.model, self.adiabatic_form)
-            == (Model::Adiabatic, AdiabaticForm::TwoProducts)
-        {
+        if !field_in_single {
+            widen(&mut self.field, &single.field);
             self.remove_self_term(state);
         }
+    }
+
+    /// Whether the field of a coupling stage is left in the f32 buffer (mixed precision, except
+    /// the adiabatic two-product form, whose self-term correction is done in f64).
+    fn field_in_single(&self) -> bool {
+        self.single.is_some()
+            && (self.dynamics.model, self.adiabatic_form)
+                != (Model::Adiabatic, AdiabaticForm::TwoProducts)
     }
 
     /// Adiabatic field from the two products: take out the `j = k` term `-2 J_jj sx_j` unless

@@ -96,13 +96,17 @@ pub fn sin_cosm1_libm(x: f64) -> (f64, f64) {
 /// The increment form matters for the exactness of the spin length: the norm factor
 /// `(1 + (cos - 1))^2 + sin^2` of the rounded pair is then 1 to within `theta^2` ulps instead of
 /// one ulp, so |s|^2 is not drifting systematically over 1e5 small steps.
-pub fn rotate_by_field(y: &mut [f64], z: &mut [f64], field: &[f64], scale: f64) {
+///
+/// The field may be f64 or f32 ([`Precision::Mixed`](super::Precision::Mixed) reads the f32 GEMM
+/// result directly); it is widened exactly, so both give the bits of the f64 field.
+pub fn rotate_by_field<F: Copy + Into<f64>>(y: &mut [f64], z: &mut [f64], field: &[F], scale: f64) {
     dispatch(
         #[inline(always)]
         || {
-            let max_field = field.iter().fold(0.0_f64, |m, f| m.max(f.abs()));
+            let max_field = field.iter().fold(0.0_f64, |m, &f| m.max(f.into().abs()));
             let fast = (max_field * scale.abs()) <= FAST_LIMIT;
-            for ((y, z), f) in y.iter_mut().zip(z.iter_mut()).zip(field) {
+            for ((y, z), &f) in y.iter_mut().zip(z.iter_mut()).zip(field) {
+                let f: f64 = f.into();
                 let (s, cm1) = if fast {
                     sin_cosm1(scale * f)
                 } else {
@@ -132,11 +136,12 @@ pub fn rotate_fixed(x: &mut [f64], y: &mut [f64], cm1: f64, sin: f64) {
 }
 
 /// `im -= kick * drive`, then `(re, im)` mapped as in [`rotate_fixed`]: the photon kick of a
-/// coupling stage fused with the next free flow, one pass over the modes instead of two.
-pub fn kick_and_rotate(
+/// coupling stage fused with the next free flow, one pass over the modes instead of two. The
+/// drive may be f64 or f32 (widened exactly).
+pub fn kick_and_rotate<D: Copy + Into<f64>>(
     re: &mut [f64],
     im: &mut [f64],
-    drive: &[f64],
+    drive: &[D],
     kick: f64,
     cm1: f64,
     sin: f64,
@@ -144,8 +149,8 @@ pub fn kick_and_rotate(
     dispatch(
         #[inline(always)]
         || {
-            for ((x, y), d) in re.iter_mut().zip(im.iter_mut()).zip(drive) {
-                let (x0, y0) = (*x, *y - kick * d);
+            for ((x, y), &d) in re.iter_mut().zip(im.iter_mut()).zip(drive) {
+                let (x0, y0) = (*x, *y - kick * d.into());
                 *x = x0 + (x0 * cm1 - y0 * sin);
                 *y = y0 + (y0 * cm1 + x0 * sin);
             }
@@ -156,10 +161,10 @@ pub fn kick_and_rotate(
 /// [`kick_and_rotate`] followed by the Ornstein-Uhlenbeck noise of photon loss,
 /// `re += amp xi_re`, `im += amp xi_im`, in the same pass (one trajectory's modes).
 #[allow(clippy::too_many_arguments)] // the fused pass needs both maps' parameters
-pub fn kick_rotate_and_add_noise(
+pub fn kick_rotate_and_add_noise<D: Copy + Into<f64>>(
     re: &mut [f64],
     im: &mut [f64],
-    drive: &[f64],
+    drive: &[D],
     kick: f64,
     cm1: f64,
     sin: f64,
@@ -171,8 +176,8 @@ pub fn kick_rotate_and_add_noise(
         #[inline(always)]
         || {
             let noise = xi_re.iter().zip(xi_im);
-            for (((x, y), d), (nx, ny)) in re.iter_mut().zip(im.iter_mut()).zip(drive).zip(noise) {
-                let (x0, y0) = (*x, *y - kick * d);
+            for (((x, y), &d), (nx, ny)) in re.iter_mut().zip(im.iter_mut()).zip(drive).zip(noise) {
+                let (x0, y0) = (*x, *y - kick * d.into());
                 *x = x0 + (x0 * cm1 - y0 * sin) + amp * f64::from(*nx);
                 *y = y0 + (y0 * cm1 + x0 * sin) + amp * f64::from(*ny);
             }
@@ -180,13 +185,13 @@ pub fn kick_rotate_and_add_noise(
     )
 }
 
-/// `y -= scale * x`.
-pub fn sub_scaled(y: &mut [f64], x: &[f64], scale: f64) {
+/// `y -= scale * x` (`x` f64 or f32, widened exactly).
+pub fn sub_scaled<X: Copy + Into<f64>>(y: &mut [f64], x: &[X], scale: f64) {
     dispatch(
         #[inline(always)]
         || {
-            for (y, x) in y.iter_mut().zip(x) {
-                *y -= scale * x;
+            for (y, &x) in y.iter_mut().zip(x) {
+                *y -= scale * x.into();
             }
         },
     )
