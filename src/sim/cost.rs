@@ -31,9 +31,11 @@ pub const STEP_WORK: f64 = 5000.0;
 /// paired loss/lossless ratio at Nt = 1000, alpha = 10 (1.30x on this project's AVX2 machine):
 /// `0.30 x 3.56e5 / 909 = 117` per mode.
 pub const LOSS_WORK: f64 = 120.0;
-/// With [`Precision::Mixed`] the GEMMs run in f32 at twice the f64 rate (8 lanes instead of 4
-/// per FMA): their work is this fraction of the f64 work.
-pub const SINGLE_GEMM: f64 = 0.5;
+/// With [`Precision::Mixed`] the GEMMs run in f32, at nearly twice the f64 rate (8 lanes instead of
+/// 4 per FMA): their work is this fraction of the f64 work. Fitted to `cargo bench --bench
+/// engine` (mixed / f64 step 1.72x at Nt = 1000, 1.26-1.29x at Nt = 220; the model gives 1.70x and
+/// 1.33x).
+pub const SINGLE_GEMM: f64 = 0.55;
 /// With [`Precision::Mixed`], the roundings to f32 and back, per spin or mode and coupling stage.
 pub const CONVERT_WORK: f64 = 4.0;
 /// The GEMMs slow down by this factor once the coupling matrix (`8 Ns Nb` bytes) no longer fits
