@@ -489,44 +489,26 @@ impl<'c> Stepper<'c> {
             return;
         };
         narrow(&mut single.sx, &state.sx);
+        let pad = &mut single.pad;
+        // The drive g^T sx: the photon kick (spin-boson) or the first of the two products.
+        if !matches!(
+            (self.dynamics.model, self.adiabatic_form),
+            (Model::Adiabatic, AdiabaticForm::Interaction)
+        ) {
+            product(&mut single.drive, c.gt_f32(), &single.sx, 1.0, pad);
+        }
         match (self.dynamics.model, self.adiabatic_form) {
             (Model::SpinBoson, _) => {
                 narrow(&mut single.re_a, &state.re_a);
-                product(
-                    &mut single.drive,
-                    c.gt_f32(),
-                    &single.sx,
-                    1.0,
-                    &mut single.pad,
-                );
-                product(
-                    &mut single.field,
-                    c.g_f32(),
-                    &single.re_a,
-                    2.0,
-                    &mut single.pad,
-                );
+                product(&mut single.field, c.g_f32(), &single.re_a, 2.0, pad);
             }
             (Model::Adiabatic, AdiabaticForm::Interaction) => {
                 let j = c.interaction_f32(self.dynamics.self_interaction);
-                product(&mut single.field, j, &single.sx, -2.0, &mut single.pad);
+                product(&mut single.field, j, &single.sx, -2.0, pad);
             }
             (Model::Adiabatic, AdiabaticForm::TwoProducts) => {
                 let scale = (-2.0 / c.omega()) as f32;
-                product(
-                    &mut single.drive,
-                    c.gt_f32(),
-                    &single.sx,
-                    1.0,
-                    &mut single.pad,
-                );
-                product(
-                    &mut single.field,
-                    c.g_f32(),
-                    &single.drive,
-                    scale,
-                    &mut single.pad,
-                );
+                product(&mut single.field, c.g_f32(), &single.drive, scale, pad);
             }
         }
         if !field_in_single {
