@@ -32,10 +32,10 @@ fn run_on(threads: usize, params: &Params) -> JobOutcome {
 
 #[test]
 fn results_are_bitwise_identical_for_1_2_and_8_threads() {
-    // 80 trajectories per realization make two batches of 40 each (at most 64 at this size; the
-    // first realizations' first 8 run ahead as a quick batch): every realization has two or three
-    // batches sharing its couplings (and, for the adiabatic model, its J), whichever threads run
-    // them. In both precisions.
+    // 80 trajectories per realization make three batches of 27 (240 trajectories keep batches at
+    // 32 or less; the first realizations' first 8 run ahead as a quick batch): every realization
+    // has three or four batches sharing its couplings (and, for the adiabatic model, its J),
+    // whichever threads run them. In both precisions.
     let lossy = Params {
         kappa: 0.2,
         ..small()

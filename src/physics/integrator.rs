@@ -14,7 +14,8 @@
 //! A step is `H0(a_0 dt) Hc(b_0 dt) ... Hc(b_{m-1} dt) H0(a_m dt)` (see
 //! [`Integrator::coefficients`](super::params::Integrator::coefficients)); the last `H0` of a step
 //! is merged with the first of the next. Every spin length is kept exactly, and each coupling stage
-//! costs two GEMMs (spin-boson) or one Ns x Ns GEMM (adiabatic) on preallocated buffers.
+//! costs two GEMMs (spin-boson) or one Ns x Ns GEMM (adiabatic) on preallocated buffers, in f64 or,
+//! with [`Precision::Mixed`] ([`Stepper::with_precision`]), in f32 with everything else in f64.
 //!
 //! # Example
 //! ```
@@ -32,7 +33,7 @@
 use super::couplings::{AdiabaticForm, Couplings};
 use super::kernels::{
     kick_and_rotate, kick_rotate_and_add_noise, narrow, rotate_by_field, rotate_fixed,
-    sin_cosm1_libm, sub_scaled, widen,
+    sin_cosm1_libm, sub_scaled, widen_scaled,
 };
 use super::noise::NoiseBuffer;
 use super::params::{Integrator, Model, Params, Precision};
@@ -425,7 +426,8 @@ impl<'c> Stepper<'c> {
     }
 
     /// The coupling flow with its photon kick left pending in `self.pending_kick` (and the
-    /// drive `g^T sx` kept in `self.drive`) for the next free flow to apply.
+    /// drive `g^T sx` kept in `self.drive`, or in f32 in the mixed buffers) for the next free
+    /// flow to apply.
     fn coupling_stage(&mut self, state: &mut BatchState, tau: f64) {
         if self.single.is_some() {
             self.coupling_products_f32(state);
@@ -507,12 +509,13 @@ impl<'c> Stepper<'c> {
                 product(&mut single.field, j, &single.sx, -2.0, pad);
             }
             (Model::Adiabatic, AdiabaticForm::TwoProducts) => {
-                let scale = (-2.0 / c.omega()) as f32;
-                product(&mut single.field, c.g_f32(), &single.drive, scale, pad);
+                // g (g^T sx); the factor -2 / omega is applied in f64 when widening (below), so
+                // it is not rounded to f32 (nor out of its range for tiny omega).
+                product(&mut single.field, c.g_f32(), &single.drive, 1.0, pad);
             }
         }
         if !field_in_single {
-            widen(&mut self.field, &single.field);
+            widen_scaled(&mut self.field, &single.field, -2.0 / c.omega());
             self.remove_self_term(state);
         }
     }

@@ -209,13 +209,13 @@ pub fn narrow(dst: &mut [f32], src: &[f64]) {
     )
 }
 
-/// `dst = src` widened to double precision (exact).
-pub fn widen(dst: &mut [f64], src: &[f32]) {
+/// `dst = scale * src`, `src` widened to double precision (exactly) before the product.
+pub fn widen_scaled(dst: &mut [f64], src: &[f32], scale: f64) {
     dispatch(
         #[inline(always)]
         || {
             for (d, s) in dst.iter_mut().zip(src) {
-                *d = f64::from(*s);
+                *d = scale * f64::from(*s);
             }
         },
     )

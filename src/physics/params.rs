@@ -134,9 +134,19 @@ pub const MAX_POINTS: usize = 1_000_000;
 /// Largest batch of trajectories integrated together (one GEMM's column count); see
 /// [`Params::max_batch`].
 pub const MAX_BATCH: usize = 256;
-/// Coupling matrices with at least this many entries (`Ns Nb`) are integrated in batches of
-/// [`MAX_BATCH`] trajectories, smaller ones in batches of 64.
+/// Batches are never made narrower than this by [`Params::max_batch`] (the width before batch
+/// widths followed the system size).
+pub const MIN_WIDE_BATCH: usize = 32;
+/// Coupling matrices with at least this many entries (`Ns Nb`, reached at Nt = 1741 for
+/// alpha = 10) may be integrated in batches of [`MAX_BATCH`] trajectories, smaller ones in
+/// batches of at most 64.
 pub const WIDE_BATCH_COUPLINGS: usize = 250_000;
+/// A batch is widened beyond [`MIN_WIDE_BATCH`] only while the run keeps at least this many
+/// batches (for the threads of a large machine, and the jackknife units of a one-realization fit).
+pub const MIN_BATCHES: usize = 16;
+/// A batch is widened beyond [`MIN_WIDE_BATCH`] only while its state and buffers stay within
+/// this many bytes.
+pub const WIDE_BATCH_BYTES: u64 = 64 << 20;
 
 /// Every parameter of a run. Loadable from RON; missing fields take the defaults
 /// (a moderate Fig. 2-center point: alpha = 10, sigma/sqrt(h) = 3, omega/h = 1).
@@ -415,20 +425,37 @@ impl Params {
         self.realizations * self.trajectories_per_realization
     }
 
-    /// The widest batch for this system size. faer packs the coupling matrix (Ns x Nb) anew for
+    /// The widest batch for these parameters. faer packs the coupling matrix (Ns x Nb) anew for
     /// every product, and a wider batch spreads that over more columns: on the AVX2 machine of
     /// `cargo bench --bench engine` (`gemm/*`), f64 GEMMs of Nt = 3000 ran at 31 GFLOP/s with 32
     /// columns and 40 with 256, those of Nt = 220 and 1000 within 5% of their best from 64 on.
-    /// Wider batches also mean fewer batches to share among threads, so small systems stay at 64.
+    /// So the width is 64, or [`MAX_BATCH`] for couplings of [`WIDE_BATCH_COUPLINGS`] entries
+    /// or more, but it is widened beyond [`MIN_WIDE_BATCH`] (32) only as far as the run keeps
+    /// [`MIN_BATCHES`] batches (threads to feed; a one-realization fit's jackknife units are its
+    /// batches) and a batch's buffers stay within [`WIDE_BATCH_BYTES`].
+    ///
     /// The width never changes a trajectory's bits (each trajectory has its own random streams,
     /// and every product is a GEMM whose columns do not interact; `tests/precision.rs`); it only
     /// sets the order of the ensemble reduction, so it depends on the parameters alone.
     pub fn max_batch(&self) -> usize {
-        if self.ns() * self.nb() >= WIDE_BATCH_COUPLINGS {
+        let by_size = if self.ns() * self.nb() >= WIDE_BATCH_COUPLINGS {
             MAX_BATCH
         } else {
             64
-        }
+        };
+        let by_ensemble = self.n_trajectories().div_ceil(MIN_BATCHES);
+        let by_memory = (WIDE_BATCH_BYTES / self.batch_bytes_per_trajectory().max(1)) as usize;
+        by_size.min(by_ensemble).min(by_memory).max(MIN_WIDE_BATCH)
+    }
+
+    /// Bytes of a batch's state and buffers per trajectory (see [`Params::memory_estimate`]).
+    fn batch_bytes_per_trajectory(&self) -> u64 {
+        let (ns, nb) = (self.ns() as u64, self.nb() as u64);
+        let single = match self.precision {
+            Precision::F64 => 0,
+            Precision::Mixed => 4 * 2 * (ns + nb),
+        };
+        8 * (6 * ns + 5 * nb) + single + 512
     }
 
     /// Trajectories per batch: at most [`Params::max_batch`], batches of a realization equal in
@@ -458,14 +485,10 @@ impl Params {
     /// buffers, RNGs), the couplings kept for realizations with batches still to run (at most
     /// [`SHARED_COUPLINGS_BYTES`]), plus the per-batch moments kept for the deterministic reduction.
     pub fn memory_estimate(&self, threads: usize) -> u64 {
-        let (ns, nb) = (self.ns() as u64, self.nb() as u64);
+        let nb = self.nb() as u64;
         let batch = self.batch_layout().1 as u64;
         let couplings = self.couplings_bytes();
-        let single = match self.precision {
-            Precision::F64 => 0,
-            Precision::Mixed => 4 * batch * 2 * (ns + nb),
-        };
-        let per_worker = couplings + 8 * batch * (6 * ns + 5 * nb) + single + 512 * batch + 12 * nb;
+        let per_worker = couplings + batch * self.batch_bytes_per_trajectory() + 12 * nb;
         // Realizations waiting for a later batch: all of them between the passes over the chunks,
         // else at most the two whose quick batch ran ahead of the rest.
         let (chunks, _) = self.batch_layout();
@@ -711,5 +734,50 @@ mod tests {
         assert_eq!(steps_in(1.0, 0.1), 10);
         assert_eq!(steps_in(1.0, 0.3), 4);
         assert_eq!(steps_in(1e-3, 0.1), 1);
+    }
+
+    /// Batches widen with the system size only where the run keeps 16 batches and a batch stays
+    /// within 64 MiB; never below the old 32.
+    #[test]
+    fn batch_width_follows_the_system_the_ensemble_and_memory() {
+        let at = |nt: usize, realizations: usize, per_real: usize| Params {
+            nt,
+            realizations,
+            trajectories_per_realization: per_real,
+            ..Params::default()
+        };
+        assert_eq!(at(400, 8, 32).max_batch(), 32, "the default preset");
+        assert_eq!(
+            at(1000, 2, 64).max_batch(),
+            32,
+            "128 trajectories: 16 batches of 8 at most"
+        );
+        assert_eq!(at(1000, 8, 256).max_batch(), 64);
+        assert_eq!(at(3000, 16, 256).max_batch(), 256);
+        assert_eq!(
+            at(3000, 1, 768).max_batch(),
+            48,
+            "one realization: 16 batches of 48"
+        );
+        assert_eq!(
+            at(1700, 16, 256).max_batch(),
+            64,
+            "Ns Nb = 238,700 < 250,000"
+        );
+        // A one-realization run of 128 keeps 4 batches (plus the quick one): a fit's jackknife
+        // needs 4 units.
+        assert_eq!(at(3000, 1, 128).batch_layout(), (4, 32));
+        // Huge Nb: 8 (6 Ns + 5 Nb) bytes per trajectory allow fewer than 32 in 64 MiB, so the width
+        // stays at 32, as before widths depended on the system.
+        let huge = Params {
+            alpha: 1000.0,
+            ..at(200_000, 1, 256)
+        };
+        assert_eq!(huge.max_batch(), 32);
+        let mixed = Params {
+            precision: Precision::Mixed,
+            ..at(3000, 16, 256)
+        };
+        assert_eq!(mixed.max_batch(), 256);
     }
 }

@@ -26,8 +26,8 @@ pub const QUICK_REALIZATIONS: usize = 2;
 
 /// The batches of a run. Chunks are interleaved across realizations (chunk 0 of every
 /// realization first) so that early partial results already span several realizations. The run
-/// opens with small batches of [`QUICK_BATCH`] trajectories from the first
-/// [`QUICK_REALIZATIONS`] realizations, so the first partial average arrives after a fraction
+/// opens with small batches of `QUICK_BATCH` (8) trajectories from the first
+/// `QUICK_REALIZATIONS` (2) realizations, so the first partial average arrives after a fraction
 /// of a full batch's time. The layout depends only on the parameters (never on the thread
 /// count), and samples depend only on the trajectory index, so results stay reproducible.
 pub fn batch_specs(params: &Params) -> Vec<BatchSpec> {

@@ -113,7 +113,7 @@ mod tests {
         let p = Params {
             nt: 60,
             realizations: 3,
-            trajectories_per_realization: 80, // quick batch of 8, then two chunks (of at most 64)
+            trajectories_per_realization: 40, // quick batch of 8, then two chunks
             model: Model::Adiabatic,
             ..Params::default()
         };
