@@ -28,9 +28,8 @@ use criterion::{BenchmarkId, Criterion, Throughput};
 use faer::linalg::matmul::matmul;
 use faer::{Accum, Mat, Par};
 use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 use spinboson::physics::{Dynamics, Integrator, Model, Params, Precision, Stepper};
-use spinboson::sim::{JobRequest, Progress, run_job};
+use spinboson::sim::{JobRequest, NoiseRng, Progress, run_job};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock};
@@ -202,8 +201,8 @@ fn variant(c: &mut Criterion) {
         };
         let width = VARIANT_WIDTH;
         let mut state = common::sampled_state(NS, NB, width, 0.0, 2);
-        let mut noise: Vec<ChaCha8Rng> = (0..width as u64)
-            .map(|b| ChaCha8Rng::seed_from_u64(100 + b))
+        let mut noise: Vec<NoiseRng> = (0..width as u64)
+            .map(|b| NoiseRng::seed_from_u64(100 + b))
             .collect();
         let mut stepper = Stepper::new(dynamics, Integrator::Strang, &couplings, width);
         group.throughput(Throughput::Elements(width as u64));
@@ -233,8 +232,8 @@ fn paired_minimum(rounds: usize) -> Vec<f64> {
                 kappa,
                 ..common::dynamics(model, 1.0, 1.0, self_interaction)
             };
-            let noise: Vec<ChaCha8Rng> = (0..width as u64)
-                .map(|b| ChaCha8Rng::seed_from_u64(100 + b))
+            let noise: Vec<NoiseRng> = (0..width as u64)
+                .map(|b| NoiseRng::seed_from_u64(100 + b))
                 .collect();
             (
                 Stepper::new(dynamics, Integrator::Strang, &couplings, width),

@@ -1,7 +1,7 @@
 //! One work unit: a batch of trajectories of one realization, integrated over the whole grid.
 
 use super::ensemble::Moments;
-use super::rng::{SimRng, realization_rng, trajectory_rng};
+use super::rng::{NoiseRng, SimRng, noise_rng, realization_rng, trajectory_rng};
 use crate::physics::{
     BatchState, Couplings, Dynamics, Model, N_OBS, Observable, Params, Stepper, measure,
     sample_photons, sample_spins, steps_in,
@@ -123,6 +123,12 @@ pub fn run_batch(
             sample_photons(re_a, im_a, displacement, rng);
         }
     }
+    // Loss noise: a generator per trajectory, seeded from its stream (none without loss).
+    let mut noise: Vec<NoiseRng> = if dynamics.has_modes() && dynamics.kappa > 0.0 {
+        rngs.iter_mut().map(noise_rng).collect()
+    } else {
+        Vec::new()
+    };
     let mut stepper = Stepper::new(dynamics, params.integrator, couplings, spec.width)
         .with_precision(params.precision);
     let mut obs = vec![[0.0; N_OBS]; spec.width];
@@ -146,7 +152,7 @@ pub fn run_batch(
                 &mut state,
                 interval / n_steps as f64,
                 n_steps,
-                &mut rngs,
+                &mut noise,
                 &mut |_| poll(width),
             );
             if done < n_steps {

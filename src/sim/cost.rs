@@ -26,11 +26,11 @@ pub const SPIN_WORK: f64 = 100.0;
 pub const MODE_WORK: f64 = 12.0;
 /// Fixed work per step (loop overhead, bookkeeping), in GEMM-flop equivalents.
 pub const STEP_WORK: f64 = 5000.0;
-/// Extra work per photon mode and step with loss: a pair of normals (6 bytes of ChaCha8 and a
-/// vectorized Box-Muller transform) and its addition. Fitted to `cargo bench --bench engine`'s
-/// paired loss/lossless ratio at Nt = 1000, alpha = 10 (1.30x on this project's AVX2 machine):
-/// `0.30 x 3.56e5 / 909 = 117` per mode.
-pub const LOSS_WORK: f64 = 120.0;
+/// Extra work per photon mode and step with loss: a pair of normals (6 bytes of xoshiro256++ and
+/// a vectorized Box-Muller transform) and its addition. Fitted to `cargo bench --bench engine`'s
+/// loss/lossless step ratio at Nt = 1000, alpha = 10 (1.24-1.26x on this project's AVX2
+/// machine): `0.245 x 3.56e5 / 909 = 96` per mode.
+pub const LOSS_WORK: f64 = 96.0;
 /// With [`Precision::Mixed`] the GEMMs run in f32, at nearly twice the f64 rate (8 lanes instead of
 /// 4 per FMA): their work is this fraction of the f64 work. Fitted to `cargo bench --bench
 /// engine` (mixed / f64 step 1.72-1.83x at Nt = 1000, 1.26-1.35x at Nt = 220, 1.82-2.03x at

@@ -20,7 +20,7 @@ pub use cost::{
 pub use ensemble::{Ensemble, ErrorBasis, Moments, UnitBasis, UnitCurves};
 pub use family::{Family, FamilyError, FamilyParameter, MAX_FAMILY};
 pub use job::{JobOutcome, JobRequest, PROGRESS_INTERVAL, Progress, SimError, StopReason, run_job};
-pub use rng::{SimRng, realization_rng, trajectory_rng};
+pub use rng::{NoiseRng, SimRng, noise_rng, realization_rng, trajectory_rng};
 pub use session::{
     DRIFT_WARNING, JobRecord, JobStatus, MAX_PINS, Origin, PinError, RunProblem, Session,
     SessionCurve, SessionError, SessionEvent, max_drift, params_diff, params_label,
