@@ -160,9 +160,8 @@ pub struct Stepper<'c> {
     width: usize,
 }
 
-/// The exact flow of `H0` (with loss: the exact Ornstein-Uhlenbeck update) for time `tau`,
-/// preceded by the photon kick `Im a -= tau_c g^T sx` a coupling stage left pending.
-/// [`Stepper::free_flow`] with the drive of the pending kick in f64 or f32.
+/// [`Stepper::free_flow`], given the drive of the pending kick in f64 or f32 (its parts borrowed
+/// separately).
 #[allow(clippy::too_many_arguments)] // the stepper's parts, borrowed separately
 fn free_flow_with<D: Copy + Into<f64>, R: Rng>(
     dynamics: &Dynamics,
