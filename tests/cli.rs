@@ -48,6 +48,8 @@ fn run_writes_csv_and_sidecar_identically_for_any_thread_count() {
         // f64 is the default and left out, so files written before the choice existed match.
         let stated = meta["params"].get("precision").cloned();
         assert_eq!(stated, (precision == "mixed").then(|| "Mixed".into()));
+        // The sidecar itself states the precision of every run.
+        assert_eq!(meta["precision"], precision);
         assert_eq!(meta["ns"], 7);
         assert!(meta["version"].is_string() && meta["wall_time_s"].is_number());
     }

@@ -38,6 +38,9 @@ pub struct RunMetadata {
     pub ns: usize,
     pub nb: usize,
     pub seed: u64,
+    /// `f64` or `mixed`, stated for every run (in `params` only when mixed, so that presets and
+    /// sweep fingerprints from before the choice existed stay valid).
+    pub precision: &'static str,
     pub dt_used: f64,
     pub steps_per_trajectory: u64,
     pub trajectories_requested: usize,
@@ -58,6 +61,7 @@ impl RunMetadata {
             ns: params.ns(),
             nb: params.nb(),
             seed: params.seed,
+            precision: params.precision.label(),
             dt_used: params.effective_dt(),
             steps_per_trajectory: params.steps_per_trajectory(),
             trajectories_requested: params.n_trajectories(),
@@ -150,6 +154,8 @@ pub struct CurveMetadata {
     pub ns: usize,
     pub nb: usize,
     pub seed: u64,
+    /// `f64` or `mixed` (see [`RunMetadata::precision`]).
+    pub precision: &'static str,
     pub dt_used: f64,
     pub trajectories_requested: usize,
     pub trajectories_completed: usize,
@@ -186,6 +192,7 @@ impl ExportMetadata {
                     ns: c.params.ns(),
                     nb: c.params.nb(),
                     seed: c.params.seed,
+                    precision: c.params.precision.label(),
                     dt_used: c.params.effective_dt(),
                     trajectories_requested: c.params.n_trajectories(),
                     trajectories_completed: c.ensemble.trajectories,
