@@ -54,26 +54,17 @@ fn results_are_bitwise_identical_for_1_2_and_8_threads() {
         for threads in [2, 8] {
             let e = run_on(threads, &p).ensemble.expect("data");
             for o in Observable::ALL {
-                let same = e
-                    .mean_of(o)
-                    .iter()
-                    .zip(reference.mean_of(o))
-                    .all(|(a, b)| a.to_bits() == b.to_bits());
-                assert!(
-                    same,
-                    "{:?} {:?}: {o:?} differs with {threads} threads",
-                    p.model, p.precision
-                );
-                let same = e
-                    .stderr_of(o)
-                    .iter()
-                    .zip(reference.stderr_of(o))
-                    .all(|(a, b)| a.to_bits() == b.to_bits());
-                assert!(
-                    same,
-                    "{:?}: {o:?} error differs with {threads} threads",
-                    p.model
-                );
+                for (what, a, b) in [
+                    ("mean", e.mean_of(o), reference.mean_of(o)),
+                    ("error", e.stderr_of(o), reference.stderr_of(o)),
+                ] {
+                    let same = a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits());
+                    assert!(
+                        same,
+                        "{:?} {:?}: {o:?} {what} differs with {threads} threads",
+                        p.model, p.precision
+                    );
+                }
             }
         }
     }

@@ -320,14 +320,6 @@ impl<'c> Stepper<'c> {
         self
     }
 
-    pub fn precision(&self) -> Precision {
-        if self.single.is_some() {
-            Precision::Mixed
-        } else {
-            Precision::F64
-        }
-    }
-
     /// Evaluate the adiabatic field in the given form instead of the cheaper one (to compare the
     /// two forms; both give the same field to round-off).
     pub fn with_adiabatic_form(mut self, form: AdiabaticForm) -> Self {
