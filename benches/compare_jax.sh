@@ -8,6 +8,8 @@
 # The precision goes to jax_strang.py (mixed there: g and the GEMMs in f32, the state in f64) and
 # to the engine as --precision when `spinboson run --help` lists that flag; without the flag the
 # engine runs in f64 and only f64 is compared. (jax_strang.py --precision f32 runs JAX alone.)
+# JAX runs twice: the full-rank method (all Nb modes, as the engine did before it integrated the
+# collective modes) and with --collective (the engine's present form, the same flops).
 # The engine's rate is the one it prints (its whole run: sampling, integration and measurements);
 # JAX's counts the integration only.
 set -euo pipefail
@@ -28,8 +30,10 @@ for nt in 1000 220; do
   engine=$(RAYON_NUM_THREADS=1 taskset -c 0 "$bin" run --nt $nt "${case[@]}" --grid linear \
     --points 6 "${engine_precision[@]}" 2>&1 >/dev/null \
     | sed -n 's/.*(\([0-9.e+-]*\) trajectory-steps\/s.*/\1/p')
-  jax=$(XLA_FLAGS="--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1" \
-    taskset -c 0 python3 benches/jax_strang.py --nt $nt "${case[@]}" --points 6 \
-    --precision "$precision" | sed -n 's/.* \([0-9.e+-]*\) trajectory-steps\/s.*/\1/p')
-  python3 -c "print(f'Nt={$nt} {\"$precision\"}: engine {float(\"$engine\"):.3e}, jax {float(\"$jax\"):.3e} trajectory-steps/s, ratio {float(\"$engine\")/float(\"$jax\"):.2f}x')"
+  for form in "" --collective; do
+    jax=$(XLA_FLAGS="--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1" \
+      taskset -c 0 python3 benches/jax_strang.py --nt $nt "${case[@]}" --points 6 \
+      --precision "$precision" $form | sed -n 's/.* \([0-9.e+-]*\) trajectory-steps\/s.*/\1/p')
+    python3 -c "print(f'Nt={$nt} {\"$precision\"}: engine {float(\"$engine\"):.3e}, jax${form:+ $form} {float(\"$jax\"):.3e} trajectory-steps/s, ratio {float(\"$engine\")/float(\"$jax\"):.2f}x')"
+  done
 done

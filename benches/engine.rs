@@ -1,25 +1,30 @@
 //! Engine benchmarks at alpha = 10 and Nt = 220, 1000 (the paper's size: Ns = 91, Nb = 909) and
 //! 3000.
 //!
-//! `cargo bench --bench engine` measures, in one run:
-//! - `gemm/Nt/T/B`: faer's own rate on exactly the two products of a coupling stage,
+//! The engine integrates the spin-boson model on its Ns collective modes when Nb > Ns
+//! (`Couplings::collective`): two Ns x Ns products per coupling stage instead of two Ns x Nb
+//! ones. `cargo bench --bench engine` measures, in one run:
+//! - `gemm/Nt/T/B`: faer's own rate on exactly the two products of a full-rank coupling stage,
 //!   (Ns x Nb)(Nb x B) and (Nb x Ns)(Ns x B), single-threaded, in f64 and f32, for B = 32 to 256;
-//! - `step/Nt/P/B`: one full Strang step of the engine (both products, rotations, bookkeeping) in
-//!   precision P (f64, mixed) at the batch width B the engine uses for that size (and at 32, the
-//!   width before issue 10, for Nt = 1000);
+//! - `gemm_collective/Nt/T/B`: the same for the collective stage's (Ns x Ns)(Ns x B) pair;
+//! - `step/Nt/P/B`: one full-rank Strang step (both products, rotations, bookkeeping) in
+//!   precision P (f64, mixed) at the width B the full-rank engine used (64; 256 at Nt = 3000);
+//! - `collective/Nt/P/B`: one collective step (what the engine runs) at B = 32 to 256;
 //! - `e2e/P/threads`: whole jobs (Nt = 1000, 8 realizations x 32 trajectories, t <= 5) in f64 on
 //!   1 and 2 threads and in mixed precision on 1;
-//! - `variant/V`: one Strang step of 32 trajectories for the full model without loss (`full`),
-//!   with photon loss (`loss`, kappa = 0.1) and for the adiabatic model (`adiabatic`, without and
-//!   `adiabatic_self`, with the self-term);
+//! - `variant/V`: one Strang step of 32 trajectories at Nt = 1000: the engine's spin-boson step
+//!   without loss (`full`) and with photon loss (`loss`, kappa = 0.1), the full-rank step without
+//!   loss (`full_rank`), and the adiabatic model (`adiabatic`, without and `adiabatic_self`, with
+//!   the self-term);
 //! - `job/V`: whole single-thread jobs (2 realizations x 32 trajectories, 100 steps of dt = 0.01)
-//!   of the same variants, setup (couplings, J) included;
+//!   of the engine's variants, setup (couplings, their QR, J) included;
 //!
 //! and prints the ratios (each step against faer's best rate on its shapes in the matching element
-//! type, mixed against f64, 2 threads vs 1, loss vs lossless, adiabatic vs full), the energy drift
-//! and spin-length error in each precision, the time to the first partial result of the default
-//! preset and the cancel latency. Throughputs are in "elements" = flops for gemm and step,
-//! trajectory-steps for e2e.
+//! type, the collective step against the full-rank one and against faer's best time for the
+//! full-rank products, mixed against f64, 2 threads vs 1, loss vs lossless, adiabatic vs full),
+//! the energy drift and spin-length error in each precision, the time to the first partial result
+//! of the default preset and the cancel latency. Throughputs are in "elements" = flops for gemm
+//! and step (the collective step's own flops, `4 Ns^2` per trajectory), trajectory-steps for e2e.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -47,6 +52,12 @@ const PRECISIONS: [(Precision, &str); 2] = [(Precision::F64, "f64"), (Precision:
 
 fn flops_of(ns: usize, nb: usize, width: usize) -> u64 {
     (4 * ns * nb * width) as u64
+}
+
+/// The width the full-rank engine used at this size for a large ensemble (issue 10's rule: 64,
+/// or 256 once Ns Nb >= 250,000).
+fn full_rank_width(ns: usize, nb: usize) -> usize {
+    if ns * nb >= 250_000 { 256 } else { 64 }
 }
 
 /// The batch width the engine uses at this size (from the parameters alone).
@@ -103,6 +114,34 @@ fn gemm_pair<T: faer::traits::ComplexField + Copy>(
     });
 }
 
+/// faer on the collective stage's products, (Ns x Ns)(Ns x B) twice.
+fn gemm_collective(c: &mut Criterion) {
+    let mut group = c.benchmark_group("gemm_collective");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_millis(1200));
+    for (nt, ns, _) in SIZES {
+        for width in GEMM_WIDTHS {
+            gemm_pair::<f64>(
+                &mut group,
+                &format!("{nt}/f64/{width}"),
+                (ns, ns),
+                width,
+                |x| x,
+            );
+            gemm_pair::<f32>(
+                &mut group,
+                &format!("{nt}/f32/{width}"),
+                (ns, ns),
+                width,
+                |x| x as f32,
+            );
+        }
+    }
+    group.finish();
+}
+
 fn gemm(c: &mut Criterion) {
     let mut group = c.benchmark_group("gemm");
     group
@@ -136,6 +175,25 @@ fn steps_per_iteration(ns: usize, nb: usize, width: usize) -> usize {
     (2e8 / flops_of(ns, nb, width) as f64).clamp(4.0, 64.0) as usize
 }
 
+/// Time one Strang step of `stepper` on `state` (`steps` per timed iteration).
+fn bench_steps(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    id: String,
+    stepper: &mut Stepper<'_>,
+    state: &mut spinboson::physics::BatchState,
+    steps: usize,
+) {
+    group.bench_function(id, |b| {
+        b.iter_custom(|iters| {
+            let start = Instant::now();
+            for _ in 0..iters {
+                stepper.advance(state, 0.005, steps, &mut common::no_noise(), &mut |_| false);
+            }
+            start.elapsed() / steps as u32
+        })
+    });
+}
+
 fn step(c: &mut Criterion) {
     let mut group = c.benchmark_group("step");
     group
@@ -145,65 +203,92 @@ fn step(c: &mut Criterion) {
     let dynamics = common::dynamics(Model::SpinBoson, 1.0, 1.0, false);
     for (nt, ns, nb) in SIZES {
         let couplings = common::couplings(ns, nb, 3.0, 1.0, 1);
-        let engine = engine_width(nt);
-        // The engine's width, and 32 (the width before issue 10) at the paper's size.
-        let widths = if nt == 1000 && engine != 32 {
-            vec![engine, 32]
-        } else {
-            vec![engine]
-        };
-        for width in widths {
+        let width = full_rank_width(ns, nb);
+        for (precision, _) in PRECISIONS {
+            let mut state = common::sampled_state(ns, nb, width, 0.0, 2);
+            let mut stepper = Stepper::new(dynamics, Integrator::Strang, &couplings, width)
+                .with_precision(precision);
+            let steps = steps_per_iteration(ns, nb, width);
+            group.throughput(Throughput::Elements(flops_of(ns, nb, width)));
+            let id = format!("{nt}/{}/{width}", precision.label());
+            bench_steps(&mut group, id, &mut stepper, &mut state, steps);
+        }
+    }
+    group.finish();
+}
+
+fn collective(c: &mut Criterion) {
+    let mut group = c.benchmark_group("collective");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_millis(1500));
+    let dynamics = common::dynamics(Model::SpinBoson, 1.0, 1.0, false);
+    for (nt, ns, nb) in SIZES {
+        let full = common::couplings(ns, nb, 3.0, 1.0, 1);
+        for width in GEMM_WIDTHS {
+            let start = common::sampled_state(ns, nb, width, 0.0, 2);
+            let (couplings, mut state, _) = common::collective_state(&full, &start);
             for (precision, _) in PRECISIONS {
-                let mut state = common::sampled_state(ns, nb, width, 0.0, 2);
                 let mut stepper = Stepper::new(dynamics, Integrator::Strang, &couplings, width)
                     .with_precision(precision);
-                let steps = steps_per_iteration(ns, nb, width);
-                group.throughput(Throughput::Elements(flops_of(ns, nb, width)));
+                let steps = steps_per_iteration(ns, ns, width);
+                group.throughput(Throughput::Elements(flops_of(ns, ns, width)));
                 let id = format!("{nt}/{}/{width}", precision.label());
-                group.bench_function(id, |b| {
-                    b.iter_custom(|iters| {
-                        let start = Instant::now();
-                        for _ in 0..iters {
-                            stepper.advance(
-                                &mut state,
-                                0.005,
-                                steps,
-                                &mut common::no_noise(),
-                                &mut |_| false,
-                            );
-                        }
-                        start.elapsed() / steps as u32
-                    })
-                });
+                bench_steps(&mut group, id, &mut stepper, &mut state, steps);
             }
         }
     }
     group.finish();
 }
 
-/// The variants compared by `variant/*` and `job/*`: (name, model, kappa, self-interaction).
-const VARIANTS: [(&str, Model, f64, bool); 4] = [
-    ("full", Model::SpinBoson, 0.0, false),
-    ("loss", Model::SpinBoson, 0.1, false),
-    ("adiabatic", Model::Adiabatic, 0.0, false),
-    ("adiabatic_self", Model::Adiabatic, 0.0, true),
+/// The variants compared by `variant/*` and `job/*`: (name, model, kappa, self-interaction,
+/// collective modes). `full_rank` (all Nb modes) is a stepper-level variant only: a run always
+/// uses the collective modes when Nb > Ns.
+const VARIANTS: [(&str, Model, f64, bool, bool); 5] = [
+    ("full", Model::SpinBoson, 0.0, false, true),
+    ("loss", Model::SpinBoson, 0.1, false, true),
+    ("full_rank", Model::SpinBoson, 0.0, false, false),
+    ("adiabatic", Model::Adiabatic, 0.0, false, false),
+    ("adiabatic_self", Model::Adiabatic, 0.0, true, false),
 ];
 const VARIANT_WIDTH: usize = 32;
+
+/// A variant's stepper parts: its couplings (collective or full) and sampled state, and one
+/// noise generator per trajectory.
+fn variant_setup(
+    full: &spinboson::physics::Couplings,
+    collective: bool,
+    width: usize,
+) -> (
+    spinboson::physics::Couplings,
+    spinboson::physics::BatchState,
+    Vec<NoiseRng>,
+) {
+    let start = common::sampled_state(NS, NB, width, 0.0, 2);
+    let (couplings, state) = if collective {
+        let (c, s, _) = common::collective_state(full, &start);
+        (c, s)
+    } else {
+        (full.clone(), start)
+    };
+    let noise = (0..width as u64)
+        .map(|b| NoiseRng::seed_from_u64(100 + b))
+        .collect();
+    (couplings, state, noise)
+}
 
 fn variant(c: &mut Criterion) {
     let mut group = c.benchmark_group("variant");
     group.sample_size(20);
-    let couplings = common::couplings(NS, NB, 3.0, 1.0, 1);
-    for (name, model, kappa, self_interaction) in VARIANTS {
+    let full = common::couplings(NS, NB, 3.0, 1.0, 1);
+    for (name, model, kappa, self_interaction, collective) in VARIANTS {
         let dynamics = Dynamics {
             kappa,
             ..common::dynamics(model, 1.0, 1.0, self_interaction)
         };
         let width = VARIANT_WIDTH;
-        let mut state = common::sampled_state(NS, NB, width, 0.0, 2);
-        let mut noise: Vec<NoiseRng> = (0..width as u64)
-            .map(|b| NoiseRng::seed_from_u64(100 + b))
-            .collect();
+        let (couplings, mut state, mut noise) = variant_setup(&full, collective, width);
         let mut stepper = Stepper::new(dynamics, Integrator::Strang, &couplings, width);
         group.throughput(Throughput::Elements(width as u64));
         group.bench_function(BenchmarkId::from_parameter(name), |b| {
@@ -223,24 +308,28 @@ fn variant(c: &mut Criterion) {
 /// of every variant in turn: on a shared machine the minimum of interleaved runs is the least
 /// disturbed estimate, and each ratio is taken within one round-robin.
 fn paired_minimum(rounds: usize) -> Vec<f64> {
-    let couplings = common::couplings(NS, NB, 3.0, 1.0, 1);
+    let full = common::couplings(NS, NB, 3.0, 1.0, 1);
     let width = VARIANT_WIDTH;
+    let setups: Vec<_> = VARIANTS
+        .iter()
+        .map(|&(_, _, _, _, collective)| variant_setup(&full, collective, width))
+        .collect();
     let mut runs: Vec<_> = VARIANTS
         .iter()
-        .map(|&(_, model, kappa, self_interaction)| {
-            let dynamics = Dynamics {
-                kappa,
-                ..common::dynamics(model, 1.0, 1.0, self_interaction)
-            };
-            let noise: Vec<NoiseRng> = (0..width as u64)
-                .map(|b| NoiseRng::seed_from_u64(100 + b))
-                .collect();
-            (
-                Stepper::new(dynamics, Integrator::Strang, &couplings, width),
-                common::sampled_state(NS, NB, width, 0.0, 2),
-                noise,
-            )
-        })
+        .zip(&setups)
+        .map(
+            |(&(_, model, kappa, self_interaction, _), (couplings, state, noise))| {
+                let dynamics = Dynamics {
+                    kappa,
+                    ..common::dynamics(model, 1.0, 1.0, self_interaction)
+                };
+                (
+                    Stepper::new(dynamics, Integrator::Strang, couplings, width),
+                    state.clone(),
+                    noise.clone(),
+                )
+            },
+        )
         .collect();
     let mut best = vec![f64::INFINITY; runs.len()];
     for _ in 0..rounds {
@@ -279,7 +368,10 @@ fn job(c: &mut Criterion) {
         .num_threads(1)
         .build()
         .expect("pool");
-    for (name, model, kappa, self_interaction) in VARIANTS {
+    for (name, model, kappa, self_interaction, _) in VARIANTS {
+        if name == "full_rank" {
+            continue;
+        }
         let request = JobRequest {
             job_id: 0,
             params: job_params(model, kappa, self_interaction),
@@ -344,11 +436,16 @@ fn e2e(c: &mut Criterion) {
 /// Energy drift and spin-length error in each precision at the paper's size (Nt = 1000,
 /// alpha = 10, sigma = 3, omega = h = 1): 8 trajectories, Strang with dt = 0.005 up to t = 10,
 /// the energy recomputed without the engine's GEMMs every t = 1.
+///
+/// The engine's collective form: its energy lacks the constant `omega |a_out|^2` of the photons
+/// outside the collective modes, which does not change the drift.
 fn conservation_report() {
-    let couplings = common::couplings(NS, NB, 3.0, 1.0, 1);
+    let full = common::couplings(NS, NB, 3.0, 1.0, 1);
+    let start = common::sampled_state(NS, NB, 8, 0.0, 2);
+    let (couplings, collective_start, _) = common::collective_state(&full, &start);
     let dynamics = common::dynamics(Model::SpinBoson, 1.0, 1.0, false);
     for (precision, _) in PRECISIONS {
-        let mut state = common::sampled_state(NS, NB, 8, 0.0, 2);
+        let mut state = collective_start.clone();
         let e0 = common::energy(&couplings, &dynamics, &state);
         let mut stepper =
             Stepper::new(dynamics, Integrator::Strang, &couplings, 8).with_precision(precision);
@@ -430,50 +527,112 @@ fn mean_ns(id: &str) -> Option<f64> {
     v["mean"]["point_estimate"].as_f64()
 }
 
+/// faer's best rate (flops per ns) and its width over `gemm{suffix}/{nt}/{elem}/*`, for products
+/// of `flops(width)` flops.
+fn faer_best(group: &str, nt: usize, elem: &str, flops: impl Fn(usize) -> u64) -> (f64, usize) {
+    GEMM_WIDTHS
+        .iter()
+        .filter_map(|&w| {
+            mean_ns(&format!("{group}/{nt}/{elem}/{w}")).map(|t| (flops(w) as f64 / t, w))
+        })
+        .fold((0.0, 0), |a, b| if b.0 > a.0 { b } else { a })
+}
+
 fn summary() {
     println!(
-        "\n== summary (alpha = 10; rates in GFLOP/s of the two coupling products, 4 Ns Nb per trajectory) =="
+        "\n== full-rank step (alpha = 10; rates in GFLOP/s of the two coupling products, 4 Ns Nb per trajectory) =="
     );
     println!(
         "{:>5} {:>6} {:>24} {:>6} {:>8} {:>10} {:>9}",
         "Nt", "prec", "faer best (width)", "width", "step", "step/best", "vs f64"
     );
     for (nt, ns, nb) in SIZES {
-        let mut widths = vec![engine_width(nt)];
-        if nt == 1000 && widths[0] != 32 {
-            widths.push(32);
+        let width = full_rank_width(ns, nb);
+        let mut f64_step = None;
+        for (precision, elem) in PRECISIONS {
+            let best = faer_best("gemm", nt, elem, |w| flops_of(ns, nb, w));
+            let Some(t) = mean_ns(&format!("step/{nt}/{}/{width}", precision.label())) else {
+                continue;
+            };
+            let rate = flops_of(ns, nb, width) as f64 / t;
+            let speedup = match f64_step {
+                None => {
+                    f64_step = Some(t);
+                    String::from("1.00x")
+                }
+                Some(f) => format!("{:.2}x", f / t),
+            };
+            println!(
+                "{nt:>5} {:>6} {:>11.1} {elem} ({:>3}) {width:>10} {rate:>8.1} {:>9.0}% {speedup:>9}",
+                precision.label(),
+                best.0,
+                best.1,
+                100.0 * rate / best.0,
+            );
         }
-        for width in widths {
-            let mut f64_step = None;
-            for (precision, elem) in PRECISIONS {
-                let best = GEMM_WIDTHS
-                    .iter()
-                    .filter_map(|&w| {
-                        mean_ns(&format!("gemm/{nt}/{elem}/{w}"))
-                            .map(|t| (flops_of(ns, nb, w) as f64 / t, w))
-                    })
-                    .fold((0.0, 0), |a, b| if b.0 > a.0 { b } else { a });
-                let Some(t) = mean_ns(&format!("step/{nt}/{}/{width}", precision.label())) else {
+    }
+    println!(
+        "\n== collective step (what the engine runs; its own rate counts 4 Ns^2 flops per trajectory) =="
+    );
+    println!(
+        "{:>5} {:>6} {:>6} {:>10} {:>8} {:>17} {:>10} {:>12} {:>12} {:>8}",
+        "Nt",
+        "prec",
+        "width",
+        "ns/traj",
+        "rate",
+        "faer best (width)",
+        "rate/best",
+        "vs full-rank",
+        "vs faer full",
+        "vs f64"
+    );
+    for (nt, ns, nb) in SIZES {
+        let engine = engine_width(nt);
+        let mut f64_times = std::collections::HashMap::new();
+        for (precision, elem) in PRECISIONS {
+            let best = faer_best("gemm_collective", nt, elem, |w| flops_of(ns, ns, w));
+            let full_best = faer_best("gemm", nt, elem, |w| flops_of(ns, nb, w));
+            let full_rank = mean_ns(&format!(
+                "step/{nt}/{}/{}",
+                precision.label(),
+                full_rank_width(ns, nb)
+            ))
+            .map(|t| t / full_rank_width(ns, nb) as f64);
+            for width in GEMM_WIDTHS {
+                let Some(t) = mean_ns(&format!("collective/{nt}/{}/{width}", precision.label()))
+                else {
                     continue;
                 };
-                let rate = flops_of(ns, nb, width) as f64 / t;
-                let speedup = match f64_step {
-                    None => {
-                        f64_step = Some(t);
+                let per_traj = t / width as f64;
+                let rate = flops_of(ns, ns, width) as f64 / t;
+                // Time of faer's best full-rank products for one trajectory, over ours.
+                let vs_faer = flops_of(ns, nb, 1) as f64 / full_best.0 / per_traj;
+                let vs_f64 = match precision {
+                    Precision::F64 => {
+                        f64_times.insert(width, t);
                         String::from("1.00x")
                     }
-                    Some(f) => format!("{:.2}x", f / t),
+                    Precision::Mixed => f64_times
+                        .get(&width)
+                        .map_or(String::from("-"), |f| format!("{:.2}x", f / t)),
                 };
+                let mark = if width == engine { "*" } else { " " };
                 println!(
-                    "{nt:>5} {:>6} {:>11.1} {elem} ({:>3}) {width:>10} {rate:>8.1} {:>9.0}% {speedup:>9}",
+                    "{nt:>5} {:>6} {width:>5}{mark} {per_traj:>10.1} {rate:>8.1} {:>10.1} ({:>3}) {:>9.0}% {:>11.2}x {:>11.2}x {vs_f64:>8}",
                     precision.label(),
                     best.0,
                     best.1,
                     100.0 * rate / best.0,
+                    full_rank.map_or(f64::NAN, |f| f / per_traj),
+                    vs_faer,
                 );
             }
         }
     }
+    println!(
+        "(* the engine's width for a large ensemble; 'vs faer full': faer's best time for the two full-rank products alone over the whole collective step)"
+    );
     if let (Some(f), Some(m)) = (mean_ns("e2e/f64/1"), mean_ns("e2e/mixed/1")) {
         println!(
             "end to end, one thread: mixed {:.2}x faster than f64",
@@ -493,25 +652,30 @@ fn summary() {
     }
     for group in ["variant", "job"] {
         if let Some(full) = mean_ns(&format!("{group}/full")) {
-            let ratio = |name: &str| mean_ns(&format!("{group}/{name}")).map(|t| t / full);
+            let ratio =
+                |name: &str| mean_ns(&format!("{group}/{name}")).map_or(f64::NAN, |t| t / full);
             println!(
-                "{group:>8}: full {:.3} ms; loss / lossless {:.2}x; adiabatic / full {:.3}x ({:.1}x faster); with self-term {:.3}x",
+                "{group:>8}: full {:.3} ms; loss / lossless {:.2}x; full-rank / collective {:.2}x; adiabatic / full {:.3}x; adiabatic / full-rank {:.3}x ({:.1}x faster); with self-term / full {:.3}x",
                 full * 1e-6,
-                ratio("loss").unwrap_or(f64::NAN),
-                ratio("adiabatic").unwrap_or(f64::NAN),
-                1.0 / ratio("adiabatic").unwrap_or(f64::NAN),
-                ratio("adiabatic_self").unwrap_or(f64::NAN),
+                ratio("loss"),
+                ratio("full_rank"),
+                ratio("adiabatic"),
+                ratio("adiabatic") / ratio("full_rank"),
+                ratio("full_rank") / ratio("adiabatic"),
+                ratio("adiabatic_self"),
             );
         }
     }
     let best = paired_minimum(30);
     println!(
-        "  paired: full {:.1} us per step (32 trajectories); loss / lossless {:.2}x; adiabatic / full {:.3}x ({:.1}x faster); with self-term {:.3}x (minimum of 30 interleaved rounds of 64 steps)",
+        "  paired: full {:.1} us per step (32 trajectories); loss / lossless {:.2}x; full-rank / collective {:.2}x; adiabatic / full {:.3}x; adiabatic / full-rank {:.3}x ({:.1}x faster); with self-term / full {:.3}x (minimum of 30 interleaved rounds of 64 steps)",
         best[0] * 1e6,
         best[1] / best[0],
         best[2] / best[0],
-        best[0] / best[2],
         best[3] / best[0],
+        best[3] / best[2],
+        best[2] / best[3],
+        best[4] / best[0],
     );
     let (first, cancel) = latencies();
     println!(
@@ -524,7 +688,9 @@ fn summary() {
 fn main() {
     let mut criterion = Criterion::default().configure_from_args();
     gemm(&mut criterion);
+    gemm_collective(&mut criterion);
     step(&mut criterion);
+    collective(&mut criterion);
     e2e(&mut criterion);
     variant(&mut criterion);
     job(&mut criterion);

@@ -45,7 +45,7 @@ fn engine(c: &Couplings, start: &BatchState) -> Vec<Vec<[f64; 2]>> {
         .map(|&step| {
             stepper.advance(&mut state, DT, step - done, &mut noise, &mut |_| false);
             done = step;
-            measure(&mut stepper, &state, &mut obs);
+            measure(&mut stepper, &state, &[], &mut obs);
             obs.iter()
                 .map(|o| [o[Observable::Sx as usize], o[Observable::NPhoton as usize]])
                 .collect()

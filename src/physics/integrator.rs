@@ -230,7 +230,7 @@ fn free_flow_with<D: Copy + Into<f64>, R: Rng>(
 /// that of its GEMM, so a trajectory integrated alone would get other bits than in a batch. A
 /// one-column `rhs` is therefore multiplied as two columns (the second zero) through `pad`: every
 /// trajectory gets the same bits whatever the width of its batch (`tests/precision.rs`).
-fn product<T: ComplexField + Copy + Default>(
+pub(crate) fn product<T: ComplexField + Copy + Default>(
     dst: &mut [T],
     lhs: MatRef<'_, T>,
     rhs: &[T],

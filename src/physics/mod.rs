@@ -11,7 +11,7 @@ mod sampling;
 mod thermal;
 mod timescales;
 
-pub use couplings::{AdiabaticForm, Couplings};
+pub use couplings::{AdiabaticForm, Couplings, ModeBasis};
 pub use integrator::{BatchState, Dynamics, Stepper};
 pub use kernels::{rotate_by_field, sin_cosm1};
 pub use noise::{NoiseBuffer, normal_pair, normal_pairs, words_per_draw};

@@ -50,9 +50,22 @@ impl Observable {
 /// with `sum_j X_j sx_j = 2 sum_l Re a_l (g^T sx)_l`.
 /// Adiabatic (Eq. 3): `E = -|g^T sx|^2 / omega + sum_j J_jj sx_j^2 + h sum_j sz_j`, the middle term
 /// dropped when the self-interaction is kept.
-pub fn measure(stepper: &mut Stepper<'_>, state: &BatchState, out: &mut [[f64; N_OBS]]) {
+///
+/// With the collective form of the couplings ([`Couplings::collective`](super::Couplings::collective))
+/// the state holds the r collective modes `b`; `outside[b]` is then trajectory `b`'s
+/// `|a|^2 - |b|^2`, the part of the Nb physical modes' `sum_l |a_l|^2` outside them (its
+/// conditional mean given the initial sample, with loss; see `sim::batch`). Empty otherwise.
+/// Photon number and energy are per physical mode and particle either way, and the coupling
+/// energy needs no correction: `Re a . g^T sx = Re b . R sx`.
+pub fn measure(
+    stepper: &mut Stepper<'_>,
+    state: &BatchState,
+    outside: &[f64],
+    out: &mut [[f64; N_OBS]],
+) {
     let (ns, nb) = (state.ns, state.nb);
-    let nt = (ns + nb) as f64;
+    let physical = stepper.couplings().physical_modes();
+    let nt = (ns + physical) as f64;
     let dynamics = *stepper.dynamics();
     let couplings = stepper.couplings();
     let (omega, j_diag) = (couplings.omega(), couplings.j_diag());
@@ -64,11 +77,16 @@ pub fn measure(stepper: &mut Stepper<'_>, state: &BatchState, out: &mut [[f64; N
         let sum_sz = sum(sz);
         let (n_photon, energy) = match dynamics.model {
             Model::SpinBoson => {
-                let a2: f64 = re_a.iter().zip(im_a).map(|(r, i)| r * r + i * i).sum();
+                let a2: f64 = re_a
+                    .iter()
+                    .zip(im_a)
+                    .map(|(r, i)| r * r + i * i)
+                    .sum::<f64>()
+                    + outside.get(b).copied().unwrap_or(0.0);
                 let coupling: f64 = 2.0 * re_a.iter().zip(drive).map(|(r, d)| r * d).sum::<f64>();
-                let photons = a2 - 0.5 * nb as f64;
+                let photons = a2 - 0.5 * physical as f64;
                 (
-                    photons / nb as f64,
+                    photons / physical as f64,
                     coupling + dynamics.h * sum_sz + omega * photons,
                 )
             }
@@ -80,7 +98,7 @@ pub fn measure(stepper: &mut Stepper<'_>, state: &BatchState, out: &mut [[f64; N
                     sx.iter().zip(j_diag).map(|(s, j)| j * s * s).sum()
                 };
                 (
-                    d2 / (omega * omega * nb as f64),
+                    d2 / (omega * omega * physical as f64),
                     -d2 / omega + self_term + dynamics.h * sum_sz,
                 )
             }

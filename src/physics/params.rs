@@ -340,6 +340,21 @@ impl Params {
         self.nt.saturating_sub(self.ns())
     }
 
+    /// The modes the engine integrates: the r = Ns collective modes of the spin-boson model when
+    /// Nb > Ns ([`Couplings::collective`](super::Couplings::collective)), else all Nb.
+    pub fn simulated_modes(&self) -> usize {
+        if self.collective() {
+            self.ns()
+        } else {
+            self.nb()
+        }
+    }
+
+    /// Whether the spin-boson model runs on its collective modes (Nb > Ns).
+    fn collective(&self) -> bool {
+        self.model == Model::SpinBoson && self.nb() > self.ns()
+    }
+
     /// Variance of each coupling `g_jl`: `sigma^2 omega / (2 Nt)`.
     pub fn coupling_var(&self) -> f64 {
         self.sigma * self.sigma * self.omega / (2.0 * self.nt as f64)
@@ -425,12 +440,14 @@ impl Params {
         self.realizations * self.trajectories_per_realization
     }
 
-    /// The widest batch for these parameters. faer packs the coupling matrix (Ns x Nb) anew for
-    /// every product, and a wider batch spreads that over more columns: on the AVX2 machine of
-    /// `cargo bench --bench engine` (`gemm/*`), f64 GEMMs of Nt = 3000 ran at 31 GFLOP/s with 32
-    /// columns and 40 with 256, those of Nt = 220 and 1000 within 5% of their best from 64 on.
-    /// So the width is 64, or [`MAX_BATCH`] for couplings of [`WIDE_BATCH_COUPLINGS`] entries
-    /// or more, but it is widened beyond [`MIN_WIDE_BATCH`] (32) only as far as the run keeps
+    /// The widest batch for these parameters. faer packs the coupling matrix anew for every
+    /// product, and a wider batch spreads that over more columns: on the AVX2 machine of
+    /// `cargo bench --bench engine` (`gemm/*`), f64 GEMMs of 273 x 2727 couplings ran at 31
+    /// GFLOP/s with 32 columns and 40 with 256, those of 20 x 200 and 91 x 909 within 5% of
+    /// their best from 64 on; the collective step (`collective/*`, Ns x Ns couplings) is within
+    /// 5% of its best from 64 columns on at Nt = 220, 1000 and 3000. So the width is 64, or
+    /// [`MAX_BATCH`] for a simulated coupling matrix (Ns x [`Params::simulated_modes`]) of
+    /// [`WIDE_BATCH_COUPLINGS`] entries or more, but it is widened beyond [`MIN_WIDE_BATCH`] (32) only as far as the run keeps
     /// [`MIN_BATCHES`] batches (threads to feed; a one-realization fit's jackknife units are its
     /// batches) and a batch's buffers stay within [`WIDE_BATCH_BYTES`].
     ///
@@ -438,7 +455,7 @@ impl Params {
     /// and every product is a GEMM whose columns do not interact; `tests/precision.rs`); it only
     /// sets the order of the ensemble reduction, so it depends on the parameters alone.
     pub fn max_batch(&self) -> usize {
-        let by_size = if self.ns() * self.nb() >= WIDE_BATCH_COUPLINGS {
+        let by_size = if self.ns() * self.simulated_modes() >= WIDE_BATCH_COUPLINGS {
             MAX_BATCH
         } else {
             64
@@ -449,13 +466,20 @@ impl Params {
     }
 
     /// Bytes of a batch's state and buffers per trajectory (see [`Params::memory_estimate`]).
+    /// With collective modes, the initial sample of all Nb physical modes is held while it is
+    /// projected.
     fn batch_bytes_per_trajectory(&self) -> u64 {
-        let (ns, nb) = (self.ns() as u64, self.nb() as u64);
+        let (ns, nb) = (self.ns() as u64, self.simulated_modes() as u64);
         let single = match self.precision {
             Precision::F64 => 0,
             Precision::Mixed => 4 * 2 * (ns + nb),
         };
-        8 * (6 * ns + 5 * nb) + single + 512
+        let sample = if self.collective() {
+            16 * self.nb() as u64
+        } else {
+            0
+        };
+        8 * (6 * ns + 5 * nb) + sample + single + 512
     }
 
     /// Trajectories per batch: at most [`Params::max_batch`], batches of a realization equal in
@@ -469,8 +493,11 @@ impl Params {
     /// Bytes of one realization's couplings: `g` twice, plus the adiabatic interaction `J`
     /// (Ns x Ns) when the adiabatic model evaluates its field with it, plus the single-precision
     /// copies the products use with [`Precision::Mixed`].
+    ///
+    /// With collective modes they are the couplings `R^T` twice (Ns x Ns) and the basis `Q`
+    /// (Nb x Ns); building them holds more for a moment ([`Params::couplings_build_bytes`]).
     pub fn couplings_bytes(&self) -> u64 {
-        let (ns, nb) = (self.ns() as u64, self.nb() as u64);
+        let (ns, nb) = (self.ns() as u64, self.simulated_modes() as u64);
         let interaction = self.model == Model::Adiabatic
             && AdiabaticForm::cheaper(self.ns(), self.nb()) == AdiabaticForm::Interaction;
         let single = match (self.precision, self.model, interaction) {
@@ -478,17 +505,35 @@ impl Params {
             (Precision::Mixed, Model::Adiabatic, true) => ns * ns,
             (Precision::Mixed, _, _) => 2 * ns * nb,
         };
-        8 * (2 * ns * nb + ns + if interaction { ns * ns } else { 0 }) + 4 * single
+        let basis = if self.collective() {
+            ns * self.nb() as u64
+        } else {
+            0
+        };
+        8 * (2 * ns * nb + ns + basis + if interaction { ns * ns } else { 0 }) + 4 * single
+    }
+
+    /// Peak bytes while one realization's couplings are built: with collective modes the full
+    /// `g` twice, the QR factors, the basis and its transpose (six Ns x Nb matrices) besides the
+    /// result; else the result itself.
+    pub fn couplings_build_bytes(&self) -> u64 {
+        let full = if self.collective() {
+            6 * 8 * (self.ns() * self.nb()) as u64
+        } else {
+            0
+        };
+        self.couplings_bytes() + full
     }
 
     /// Estimated peak memory in bytes: per worker thread one batch (its couplings, state and
     /// buffers, RNGs), the couplings kept for realizations with batches still to run (at most
     /// [`SHARED_COUPLINGS_BYTES`]), plus the per-batch moments kept for the deterministic reduction.
     pub fn memory_estimate(&self, threads: usize) -> u64 {
-        let nb = self.nb() as u64;
+        let nb = self.simulated_modes() as u64;
         let batch = self.batch_layout().1 as u64;
         let couplings = self.couplings_bytes();
-        let per_worker = couplings + batch * self.batch_bytes_per_trajectory() + 12 * nb;
+        let per_worker =
+            self.couplings_build_bytes() + batch * self.batch_bytes_per_trajectory() + 12 * nb;
         // Realizations waiting for a later batch: all of them between the passes over the chunks,
         // else at most the two whose quick batch ran ahead of the rest.
         let (chunks, _) = self.batch_layout();
@@ -710,7 +755,19 @@ mod tests {
         };
         let (ns, nb) = (a.ns() as u64, a.nb() as u64);
         assert_eq!(a.couplings_bytes(), 8 * (2 * ns * nb + ns + ns * ns));
-        assert_eq!(Params::default().couplings_bytes(), 8 * (2 * ns * nb + ns));
+        // The spin-boson model keeps its collective couplings (Ns x Ns, twice) and the basis.
+        assert_eq!(
+            Params::default().couplings_bytes(),
+            8 * (2 * ns * ns + ns + ns * nb)
+        );
+        // With fewer modes than spins it keeps g twice.
+        let few = Params {
+            alpha: 0.5,
+            ..Params::default()
+        };
+        let (ns, nb) = (few.ns() as u64, few.nb() as u64);
+        assert_eq!(few.couplings_bytes(), 8 * (2 * ns * nb + ns));
+        assert_eq!(few.simulated_modes(), few.nb());
     }
 
     #[test]
@@ -753,22 +810,30 @@ mod tests {
             "128 trajectories: 16 batches of 8 at most"
         );
         assert_eq!(at(1000, 8, 256).max_batch(), 64);
-        assert_eq!(at(3000, 16, 256).max_batch(), 256);
+        // The spin-boson model's products are Ns x Ns (its collective modes): wide from Ns = 500.
+        assert_eq!(at(6000, 16, 256).max_batch(), 256, "Ns^2 = 297,025");
+        assert_eq!(at(3000, 16, 256).max_batch(), 64, "Ns^2 = 74,529");
         assert_eq!(
-            at(3000, 1, 768).max_batch(),
+            at(6000, 1, 768).max_batch(),
             48,
             "one realization: 16 batches of 48"
         );
         assert_eq!(
-            at(1700, 16, 256).max_batch(),
+            at(5000, 16, 256).max_batch(),
             64,
-            "Ns Nb = 238,700 < 250,000"
+            "Ns^2 = 207,025 < 250,000"
         );
+        // The adiabatic model keeps the Ns x Nb couplings.
+        let adiabatic = Params {
+            model: Model::Adiabatic,
+            ..at(3000, 16, 256)
+        };
+        assert_eq!(adiabatic.max_batch(), 256, "Ns Nb = 744,471");
         // A one-realization run of 128 keeps 4 batches (plus the quick one): a fit's jackknife
         // needs 4 units.
-        assert_eq!(at(3000, 1, 128).batch_layout(), (4, 32));
-        // Huge Nb: 8 (6 Ns + 5 Nb) bytes per trajectory allow fewer than 32 in 64 MiB, so the width
-        // stays at 32, as before widths depended on the system.
+        assert_eq!(at(6000, 1, 128).batch_layout(), (4, 32));
+        // Huge Nb: the initial sample of 2 Nb modes per trajectory allows fewer than 32 in 64 MiB,
+        // so the width stays at 32, as before widths depended on the system.
         let huge = Params {
             alpha: 1000.0,
             ..at(200_000, 1, 256)
@@ -776,7 +841,7 @@ mod tests {
         assert_eq!(huge.max_batch(), 32);
         let mixed = Params {
             precision: Precision::Mixed,
-            ..at(3000, 16, 256)
+            ..at(6000, 16, 256)
         };
         assert_eq!(mixed.max_batch(), 256);
     }

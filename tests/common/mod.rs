@@ -12,6 +12,29 @@ pub fn couplings(ns: usize, nb: usize, sigma: f64, omega: f64, seed: u64) -> Cou
     Couplings::sample(ns, nb, var, omega, &mut ChaCha8Rng::seed_from_u64(seed))
 }
 
+/// The collective couplings of `full` and the projection of `start` onto them, with every
+/// trajectory's `|a|^2 - |b|^2` (what `sim::batch` does for a run).
+pub fn collective_state(full: &Couplings, start: &BatchState) -> (Couplings, BatchState, Vec<f64>) {
+    let collective = full.collective().expect("Nb > Ns");
+    let basis = collective.mode_basis().expect("collective form");
+    let (ns, nb, r, width) = (start.ns, start.nb, collective.nb(), start.width);
+    let mut state = BatchState::new(ns, r, width);
+    state.sx.copy_from_slice(&start.sx);
+    state.sy.copy_from_slice(&start.sy);
+    state.sz.copy_from_slice(&start.sz);
+    let mut pad = Vec::new();
+    basis.project(&mut state.re_a, &start.re_a, &mut pad);
+    basis.project(&mut state.im_a, &start.im_a, &mut pad);
+    let norm2 = |re: &[f64], im: &[f64]| -> f64 { re.iter().chain(im).map(|x| x * x).sum() };
+    let outside = (0..width)
+        .map(|b| {
+            norm2(&start.re_a[b * nb..][..nb], &start.im_a[b * nb..][..nb])
+                - norm2(&state.re_a[b * r..][..r], &state.im_a[b * r..][..r])
+        })
+        .collect();
+    (collective, state, outside)
+}
+
 /// `width` DTWA/TWA samples of |+x> and the vacuum displaced by `displacement`.
 pub fn sampled_state(
     ns: usize,
