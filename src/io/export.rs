@@ -37,6 +37,10 @@ pub struct RunMetadata {
     pub params: Params,
     pub ns: usize,
     pub nb: usize,
+    /// The photon modes the engine integrated: the Ns collective modes of the spin-boson model
+    /// when Nb > Ns (the same dynamics; README, *Collective modes*), else all Nb; none (null)
+    /// for the adiabatic model.
+    pub simulated_modes: Option<usize>,
     pub seed: u64,
     /// `f64` or `mixed`, stated for every run (in `params` only when mixed, so that presets and
     /// sweep fingerprints from before the choice existed stay valid).
@@ -60,6 +64,8 @@ impl RunMetadata {
             params: params.clone(),
             ns: params.ns(),
             nb: params.nb(),
+            simulated_modes: (params.model == crate::physics::Model::SpinBoson)
+                .then(|| params.simulated_modes()),
             seed: params.seed,
             precision: params.precision.label(),
             dt_used: params.effective_dt(),

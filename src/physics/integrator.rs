@@ -137,6 +137,11 @@ impl BatchState {
     }
 }
 
+/// Trajectories whose loss noise is drawn and applied together (one call of each kernel for
+/// all of them: with collective modes a trajectory has only Ns modes, and per-trajectory calls
+/// cost more than their work).
+const NOISE_CHUNK: usize = 8;
+
 /// Integrates a [`BatchState`] with a fixed realization; owns the GEMM outputs.
 pub struct Stepper<'c> {
     dynamics: Dynamics,
@@ -190,34 +195,41 @@ fn free_flow_with<D: Copy + Into<f64>, R: Rng>(
     let decay = 1.0 + decay_m1;
     let (cm1, sin) = (decay * cm1_w + decay_m1, decay * sin_w);
     if kappa > 0.0 {
-        // Trajectory by trajectory: its normals (a whole step's worth from its own stream, so
-        // they do not depend on the batch), then the kick, rotation, decay and noise in one pass.
+        // A few trajectories at a time: their normals (each a whole step's worth from its own
+        // stream, so they do not depend on the batch), then the kick, rotation, decay and noise
+        // in one pass over their modes.
         let amp = (-(-kappa * tau).exp_m1() / 4.0).sqrt();
         let nb = state.nb;
-        let columns = state
-            .re_a
-            .chunks_exact_mut(nb)
-            .zip(state.im_a.chunks_exact_mut(nb))
-            .zip(drive.chunks_exact(nb));
-        for (b, ((re, im), drive)) in columns.enumerate() {
-            match noise.get_mut(b) {
-                Some(rng) => {
-                    noise_buffer.draw(rng);
-                    kick_rotate_and_add_noise(
-                        re,
-                        im,
-                        drive,
-                        kick,
-                        cm1,
-                        sin,
-                        amp,
-                        &noise_buffer.xi_re,
-                        &noise_buffer.xi_im,
-                    );
-                }
-                // No stream for this trajectory: the mean (noiseless) decay.
-                None => kick_and_rotate(re, im, drive, kick, cm1, sin),
-            }
+        let streams = noise.len().min(state.width);
+        let chunk = noise_buffer.trajectories().max(1);
+        for first in (0..streams).step_by(chunk) {
+            let last = (first + chunk).min(streams);
+            noise_buffer.draw_columns(&mut noise[first..last]);
+            let columns = first * nb..last * nb;
+            let n = columns.len();
+            kick_rotate_and_add_noise(
+                &mut state.re_a[columns.clone()],
+                &mut state.im_a[columns.clone()],
+                &drive[columns],
+                kick,
+                cm1,
+                sin,
+                amp,
+                &noise_buffer.xi_re[..n],
+                &noise_buffer.xi_im[..n],
+            );
+        }
+        // Trajectories without a stream: the mean (noiseless) decay.
+        let rest = streams * nb..state.width * nb;
+        if !rest.is_empty() {
+            kick_and_rotate(
+                &mut state.re_a[rest.clone()],
+                &mut state.im_a[rest.clone()],
+                &drive[rest],
+                kick,
+                cm1,
+                sin,
+            );
         }
     } else {
         kick_and_rotate(&mut state.re_a, &mut state.im_a, drive, kick, cm1, sin);
@@ -293,7 +305,7 @@ impl<'c> Stepper<'c> {
             drive: vec![0.0; couplings.nb() * width],
             pending_kick: 0.0,
             noise: if dynamics.has_modes() && dynamics.kappa > 0.0 {
-                NoiseBuffer::new(couplings.nb())
+                NoiseBuffer::with_trajectories(couplings.nb(), NOISE_CHUNK.min(width))
             } else {
                 NoiseBuffer::default()
             },

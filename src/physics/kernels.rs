@@ -43,10 +43,37 @@ const PIO2_2T: f64 = 2.022_266_248_795_950_631_54e-21;
 /// Largest |angle| the fast path handles.
 const FAST_LIMIT: f64 = 1e5;
 
+/// Below this |angle| [`sin_cosm1`]'s reduction has `k = 0` (`|x 2 / pi| < 0.5`), so its quadrant
+/// logic is the identity and [`sin_cosm1_first_quadrant`] gives the same bits.
+pub const FIRST_QUADRANT: f64 = 0.78;
+
 /// `(sin x, cos x - 1)` for |x| <= 1e5, branch-free; for |x| <= pi/4 the second value is
 /// accurate relative to itself (it comes from the polynomial without adding 1).
 #[inline(always)]
 pub fn sin_cosm1(x: f64) -> (f64, f64) {
+    let (k, sin_r, cosm1_r) = reduced_sin_cosm1(x);
+    // Quadrant q = k mod 4, kept in floating point so the selects vectorize.
+    let q = k - 4.0 * (k * 0.25).floor();
+    let odd = q == 1.0 || q == 3.0;
+    let cos_r = 1.0 + cosm1_r;
+    let (s, c) = if odd { (cos_r, sin_r) } else { (sin_r, cos_r) };
+    let s = if q >= 2.0 { -s } else { s };
+    let c = if q == 1.0 || q == 2.0 { -c } else { c };
+    let cm1 = if q == 0.0 { cosm1_r } else { c - 1.0 };
+    (s, cm1)
+}
+
+/// [`sin_cosm1`] for |x| <= [`FIRST_QUADRANT`], with the same bits (signed zeros included: the
+/// reduction is the same, and with `k = +-0` the quadrant is 0), without the quadrant selects.
+#[inline(always)]
+pub fn sin_cosm1_first_quadrant(x: f64) -> (f64, f64) {
+    let (_, sin_r, cosm1_r) = reduced_sin_cosm1(x);
+    (sin_r, cosm1_r)
+}
+
+/// The Cody-Waite reduction `x = k pi/2 + r` and Cephes' polynomials: `(k, sin r, cos r - 1)`.
+#[inline(always)]
+fn reduced_sin_cosm1(x: f64) -> (f64, f64, f64) {
     let k = (x * std::f64::consts::FRAC_2_PI).round_ties_even();
     let r = ((x - k * PIO2_1) - k * PIO2_2) - k * PIO2_2T;
     let z = r * r;
@@ -66,15 +93,7 @@ pub fn sin_cosm1(x: f64) -> (f64, f64) {
                         + z * (-2.755_731_417_929_673_881_12e-7
                             + z * (2.087_570_084_197_473_167_78e-9
                                 + z * -1.135_853_652_138_768_173_00e-11)))));
-    // Quadrant q = k mod 4, kept in floating point so the selects vectorize.
-    let q = k - 4.0 * (k * 0.25).floor();
-    let odd = q == 1.0 || q == 3.0;
-    let cos_r = 1.0 + cosm1_r;
-    let (s, c) = if odd { (cos_r, sin_r) } else { (sin_r, cos_r) };
-    let s = if q >= 2.0 { -s } else { s };
-    let c = if q == 1.0 || q == 2.0 { -c } else { c };
-    let cm1 = if q == 0.0 { cosm1_r } else { c - 1.0 };
-    (s, cm1)
+    (k, sin_r, cosm1_r)
 }
 
 /// `(sin x, cos x - 1)` from libm. For |x| <= pi/4, `cos x - 1 = -2 sin^2(x / 2)` is accurate to a
@@ -104,20 +123,34 @@ pub fn rotate_by_field<F: Copy + Into<f64>>(y: &mut [f64], z: &mut [f64], field:
         #[inline(always)]
         || {
             let max_field = field.iter().fold(0.0_f64, |m, &f| m.max(f.into().abs()));
-            let fast = (max_field * scale.abs()) <= FAST_LIMIT;
-            for ((y, z), &f) in y.iter_mut().zip(z.iter_mut()).zip(field) {
-                let f: f64 = f.into();
-                let (s, cm1) = if fast {
-                    sin_cosm1(scale * f)
-                } else {
-                    sin_cosm1_libm(scale * f)
-                };
-                let (y0, z0) = (*y, *z);
-                *y = y0 + (y0 * cm1 - z0 * s);
-                *z = z0 + (z0 * cm1 + y0 * s);
+            let max_angle = max_field * scale.abs();
+            // Every angle of a step is usually small: skip the quadrant logic (same bits).
+            if max_angle <= FIRST_QUADRANT {
+                rotate_pairs(y, z, field, scale, sin_cosm1_first_quadrant);
+            } else if max_angle <= FAST_LIMIT {
+                rotate_pairs(y, z, field, scale, sin_cosm1);
+            } else {
+                rotate_pairs(y, z, field, scale, sin_cosm1_libm);
             }
         },
     )
+}
+
+/// The loop of [`rotate_by_field`] with a given `(sin, cos - 1)`, inlined into each path.
+#[inline(always)]
+fn rotate_pairs<F: Copy + Into<f64>>(
+    y: &mut [f64],
+    z: &mut [f64],
+    field: &[F],
+    scale: f64,
+    sin_cosm1: impl Fn(f64) -> (f64, f64),
+) {
+    for ((y, z), &f) in y.iter_mut().zip(z.iter_mut()).zip(field) {
+        let (s, cm1) = sin_cosm1(scale * f.into());
+        let (y0, z0) = (*y, *z);
+        *y = y0 + (y0 * cm1 - z0 * s);
+        *z = z0 + (z0 * cm1 + y0 * s);
+    }
 }
 
 /// Map every pair `(x_i, y_i)` by the fixed `c = 1 + cm1` and `s`: `x -> x c - y s`,
@@ -277,6 +310,23 @@ mod tests {
                 "{x}"
             );
             assert!((c - x.cos()).abs() <= 4e-16, "{x}");
+        }
+    }
+
+    /// The first-quadrant path is the general one without its quadrant logic: the same bits
+    /// for every |x| <= FIRST_QUADRANT, signed zeros included.
+    #[test]
+    fn first_quadrant_path_gives_the_same_bits() {
+        let mut xs = vec![0.0, -0.0, 1e-300, -1e-300, FIRST_QUADRANT, -FIRST_QUADRANT];
+        let mut x = -FIRST_QUADRANT;
+        while x <= FIRST_QUADRANT {
+            xs.push(x);
+            x += 1.37e-5;
+        }
+        for x in xs {
+            let (a, b) = (sin_cosm1(x), sin_cosm1_first_quadrant(x));
+            assert_eq!(a.0.to_bits(), b.0.to_bits(), "sin at {x:e}");
+            assert_eq!(a.1.to_bits(), b.1.to_bits(), "cos - 1 at {x:e}");
         }
     }
 

@@ -108,55 +108,160 @@ pub fn normal_pairs(words: &[u32], xi_re: &mut [f32], xi_im: &mut [f32]) {
         words.len(),
         xi_im.len()
     );
+    dispatch(
+        #[inline(always)]
+        || transform(words, xi_re, xi_im),
+    )
+}
+
+/// The loop of [`normal_pairs`], inlined into each instruction-set path of its caller.
+#[inline(always)]
+fn transform(words: &[u32], xi_re: &mut [f32], xi_im: &mut [f32]) {
+    let modes = xi_re.len();
     let half = modes.div_ceil(2);
     let (radius, angles) = words.split_at(modes);
     let (re_lo, re_hi) = xi_re.split_at_mut(half);
     let (im_lo, im_hi) = xi_im.split_at_mut(half);
     let (radius_lo, radius_hi) = radius.split_at(half);
-    dispatch(
-        #[inline(always)]
-        || {
-            for (((x, y), w), a) in re_lo
-                .iter_mut()
-                .zip(im_lo.iter_mut())
-                .zip(radius_lo)
-                .zip(angles)
-            {
-                (*x, *y) = normal_pair(*w, a & 0xffff);
-            }
-            for (((x, y), w), a) in re_hi
-                .iter_mut()
-                .zip(im_hi.iter_mut())
-                .zip(radius_hi)
-                .zip(angles)
-            {
-                (*x, *y) = normal_pair(*w, a >> 16);
-            }
-        },
-    )
+    for (((x, y), w), a) in re_lo
+        .iter_mut()
+        .zip(im_lo.iter_mut())
+        .zip(radius_lo)
+        .zip(angles)
+    {
+        (*x, *y) = normal_pair(*w, a & 0xffff);
+    }
+    for (((x, y), w), a) in re_hi
+        .iter_mut()
+        .zip(im_hi.iter_mut())
+        .zip(radius_hi)
+        .zip(angles)
+    {
+        (*x, *y) = normal_pair(*w, a >> 16);
+    }
 }
 
-/// Buffers for one trajectory's noise: the stream's words and the normals made from them.
+/// Lanes the transform is laid out for: each half of a trajectory's modes is padded to a
+/// multiple of this, so no pair is left to a scalar remainder loop (16: AVX-512's f32 width).
+const LANES: usize = 16;
+
+/// Buffers for the noise of a few trajectories at a time: each one's words from its own stream
+/// and the normals made from them, trajectory after trajectory (columns of `modes`).
 #[derive(Clone, Debug, Default)]
 pub struct NoiseBuffer {
+    modes: usize,
     words: Vec<u32>,
     pub xi_re: Vec<f32>,
     pub xi_im: Vec<f32>,
+    /// The transform's inputs and outputs, each half of each trajectory padded to [`LANES`].
+    padded: Padded,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Padded {
+    radius: Vec<u32>,
+    angle: Vec<u32>,
+    x: Vec<f32>,
+    y: Vec<f32>,
 }
 
 impl NoiseBuffer {
+    /// Room for one trajectory.
     pub fn new(modes: usize) -> Self {
+        Self::with_trajectories(modes, 1)
+    }
+
+    /// Room for `trajectories` trajectories.
+    pub fn with_trajectories(modes: usize, trajectories: usize) -> Self {
+        let padded = 2 * Self::padded_half(modes) * trajectories;
         Self {
-            words: vec![0; words_per_draw(modes)],
-            xi_re: vec![0.0; modes],
-            xi_im: vec![0.0; modes],
+            modes,
+            words: vec![0; words_per_draw(modes) * trajectories],
+            xi_re: vec![0.0; modes * trajectories],
+            xi_im: vec![0.0; modes * trajectories],
+            padded: Padded {
+                radius: vec![0; padded],
+                angle: vec![0; padded],
+                x: vec![0.0; padded],
+                y: vec![0.0; padded],
+            },
         }
     }
 
-    /// Draw a normal pair per mode from `rng` into `xi_re`, `xi_im`.
-    pub fn draw<R: Rng + ?Sized>(&mut self, rng: &mut R) {
-        rng.fill(&mut self.words[..]);
-        normal_pairs(&self.words, &mut self.xi_re, &mut self.xi_im);
+    /// A trajectory's first half of modes (the larger), padded to a multiple of [`LANES`].
+    fn padded_half(modes: usize) -> usize {
+        modes.div_ceil(2).next_multiple_of(LANES)
+    }
+
+    /// How many trajectories one [`NoiseBuffer::draw_columns`] can take.
+    pub fn trajectories(&self) -> usize {
+        self.xi_re.len().checked_div(self.modes).unwrap_or(0)
+    }
+
+    /// Draw a normal pair per mode from `rng` into the first column of `xi_re`, `xi_im`.
+    pub fn draw<R: Rng>(&mut self, rng: &mut R) {
+        self.draw_columns(std::slice::from_mut(rng));
+    }
+
+    /// Draw column `k` (a normal pair per mode) from `rngs[k]`, for every `k`: each stream
+    /// gives the words it would give to [`NoiseBuffer::draw`], so the normals are the same
+    /// whichever trajectories share a call. One pass of the transform serves them all.
+    ///
+    /// # Panics
+    /// If there are more streams than [`NoiseBuffer::trajectories`].
+    pub fn draw_columns<R: Rng>(&mut self, rngs: &mut [R]) {
+        let (modes, per_draw) = (self.modes, words_per_draw(self.modes));
+        let n = rngs.len();
+        assert!(n <= self.trajectories(), "draw_columns: {n} streams");
+        if modes == 0 {
+            return;
+        }
+        for (rng, words) in rngs.iter_mut().zip(self.words.chunks_exact_mut(per_draw)) {
+            rng.fill(words);
+        }
+        // The words of each trajectory laid out as [first half | pad | second half | pad], so
+        // one transform over all of them runs on full lanes; the pads' pairs are discarded.
+        let (half, stride) = (modes.div_ceil(2), Self::padded_half(modes));
+        let pad = &mut self.padded;
+        let columns = self.words.chunks_exact(per_draw).take(n);
+        let slots = pad.radius.chunks_exact_mut(2 * stride);
+        for ((words, radius), angle) in columns
+            .zip(slots)
+            .zip(pad.angle.chunks_exact_mut(2 * stride))
+        {
+            let (w_radius, w_angle) = words.split_at(modes);
+            radius[..half].copy_from_slice(&w_radius[..half]);
+            radius[stride..][..modes - half].copy_from_slice(&w_radius[half..]);
+            for (i, a) in w_angle.iter().enumerate() {
+                angle[i] = a & 0xffff;
+                angle[stride + i] = a >> 16;
+            }
+        }
+        let used = 2 * stride * n;
+        let (radius, angle) = (&pad.radius[..used], &pad.angle[..used]);
+        let (x, y) = (&mut pad.x[..used], &mut pad.y[..used]);
+        dispatch(
+            #[inline(always)]
+            || {
+                for (((x, y), w), a) in x.iter_mut().zip(y.iter_mut()).zip(radius).zip(angle) {
+                    (*x, *y) = normal_pair(*w, *a);
+                }
+            },
+        );
+        let slots = pad
+            .x
+            .chunks_exact(2 * stride)
+            .zip(pad.y.chunks_exact(2 * stride));
+        let columns = self
+            .xi_re
+            .chunks_exact_mut(modes)
+            .zip(self.xi_im.chunks_exact_mut(modes));
+        for ((x, y), (re, im)) in slots.zip(columns).take(n) {
+            re[..half].copy_from_slice(&x[..half]);
+            re[half..].copy_from_slice(&x[stride..][..modes - half]);
+            im[..half].copy_from_slice(&y[..half]);
+            im[half..].copy_from_slice(&y[stride..][..modes - half]);
+        }
     }
 }
 
@@ -274,6 +379,28 @@ mod tests {
             (tail(3.0) - 0.002_699_796_1) / (0.0027 * 0.9973 / n).sqrt(),
         ];
         assert!(z.iter().all(|z| z.abs() < 5.0), "z-scores {z:?}");
+    }
+
+    /// Drawing several trajectories at once gives each the normals of its own single draw.
+    #[test]
+    fn column_draws_equal_single_draws() {
+        let modes = 13;
+        let mut rngs: Vec<ChaCha8Rng> = (0..5).map(ChaCha8Rng::seed_from_u64).collect();
+        let mut batch = NoiseBuffer::with_trajectories(modes, 8);
+        assert_eq!(batch.trajectories(), 8);
+        batch.draw_columns(&mut rngs);
+        for (k, rng) in rngs.iter_mut().enumerate() {
+            let mut single = NoiseBuffer::new(modes);
+            single.draw(&mut ChaCha8Rng::seed_from_u64(k as u64));
+            assert_eq!(single.xi_re, batch.xi_re[k * modes..][..modes]);
+            assert_eq!(single.xi_im, batch.xi_im[k * modes..][..modes]);
+            // Each stream continues where its own draw stopped.
+            let mut replay = ChaCha8Rng::seed_from_u64(k as u64);
+            for _ in 0..words_per_draw(modes) {
+                replay.next_u32();
+            }
+            assert_eq!(rng.next_u32(), replay.next_u32());
+        }
     }
 
     #[test]
