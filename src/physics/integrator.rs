@@ -352,7 +352,7 @@ impl<'c> Stepper<'c> {
     }
 
     /// Advance by `n_steps` steps of size `tau`. `noise` holds one RNG per trajectory (used only
-    /// with loss: each free flow draws `words_per_draw(Nb)` 32-bit words from trajectory `b`'s
+    /// with loss: each free flow draws Nb radius words and Nb angles from trajectory `b`'s
     /// RNG, see [`NoiseBuffer`]). `poll(steps_done)` is called before every step; returning true
     /// stops early. Returns the number of steps done.
     pub fn advance<R: Rng>(

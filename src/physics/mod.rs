@@ -14,7 +14,7 @@ mod timescales;
 pub use couplings::{AdiabaticForm, Couplings, ModeBasis};
 pub use integrator::{BatchState, Dynamics, Stepper};
 pub use kernels::{rotate_by_field, sin_cosm1};
-pub use noise::{NoiseBuffer, normal_pair, normal_pairs, words_per_draw};
+pub use noise::{NoiseBuffer, normal_pair, words_per_draw};
 pub use observables::{N_OBS, Observable, measure};
 pub use params::{
     AUTO_DT_STRANG, AUTO_DT_YOSHIDA4, Displacement, GridSpacing, Integrator, MAX_BATCH,

@@ -9,17 +9,20 @@
 //! ```
 //!
 //! evaluated over SIMD lanes with branch-free polynomials (a vectorized `ln`, `sin` and `cos`), from
-//! the 32-bit words of the trajectory's own ChaCha8 stream, drawn a whole step at a time so the
-//! stream's block output is used whole. One draw for `Nb` modes takes `Nb + ceil(Nb / 2)` words:
-//! - word `l` (`l < Nb`) gives mode `l`'s radius: `u = (k + 1/2) / 2^31` with `k` its top 31 bits
+//! the trajectory's own noise stream, drawn a whole step at a time. One draw for `Nb` modes fills
+//! `Nb` 32-bit radius words and then `Nb` 16-bit angles from the stream (its bytes, little-endian;
+//! [`words_per_draw`] 32-bit words of a word-oriented stream such as ChaCha):
+//! - radius word `l` gives mode `l`'s radius: `u = (k + 1/2) / 2^31` with `k` its top 31 bits
 //!   (rounded to single precision, so `u` has steps of `2^-32` near 0 and `2^-24` near 1), so
 //!   `u >= 2^-32` and the radius is cut at `sqrt(64 ln 2) = 6.66` (a probability of `2^-32` per
 //!   pair; it lowers the variance by `1e-8` relative);
-//! - word `Nb + i` gives two 16-bit angles: its low half to mode `i`, its high half to mode
-//!   `i + ceil(Nb / 2)`. The angle takes one of 65536 equally spaced values (2 bits pick the
+//! - angle `l` gives mode `l`'s angle, one of 65536 equally spaced values (2 bits pick the
 //!   quadrant, 14 the offset in it); with equally spaced angles every moment of `cos theta` below
 //!   order 65536 is exact, so each normal has the moments of `N(0, 1)` and the two are
 //!   uncorrelated.
+//!
+//! Mode `l` reads element `l` of both arrays, so the transform runs over several trajectories'
+//! modes in one contiguous pass on full SIMD lanes.
 //!
 //! The transform is computed in single precision on eight lanes (AVX2; sixteen with AVX-512), so a
 //! normal carries a relative rounding error of about `1e-7` (tested); the caller adds it to the
@@ -32,7 +35,9 @@
 use super::kernels::dispatch;
 use rand::{Rng, RngExt};
 
-/// Words of the random stream used by one draw of `modes` normal pairs.
+/// 32-bit words one draw of `modes` normal pairs takes from a word-oriented stream (ChaCha):
+/// `modes` radius words and `ceil(modes / 2)` words of two angles each. (A 64-bit generator such
+/// as xoshiro advances `ceil(modes / 2) + ceil(modes / 4)` times.)
 pub fn words_per_draw(modes: usize) -> usize {
     modes + modes.div_ceil(2)
 }
@@ -96,73 +101,16 @@ pub fn normal_pair(radius_word: u32, angle: u32) -> (f32, f32) {
     (radius * x, radius * y)
 }
 
-/// Transform the words of one draw (module docs) into `xi_re.len()` normal pairs.
-///
-/// # Panics
-/// If `xi_im` is not as long as `xi_re`, or `words` does not hold `words_per_draw(xi_re.len())`.
-pub fn normal_pairs(words: &[u32], xi_re: &mut [f32], xi_im: &mut [f32]) {
-    let modes = xi_re.len();
-    assert!(
-        xi_im.len() == modes && words.len() == words_per_draw(modes),
-        "normal_pairs: {} words for {modes} and {} modes",
-        words.len(),
-        xi_im.len()
-    );
-    dispatch(
-        #[inline(always)]
-        || transform(words, xi_re, xi_im),
-    )
-}
-
-/// The loop of [`normal_pairs`], inlined into each instruction-set path of its caller.
-#[inline(always)]
-fn transform(words: &[u32], xi_re: &mut [f32], xi_im: &mut [f32]) {
-    let modes = xi_re.len();
-    let half = modes.div_ceil(2);
-    let (radius, angles) = words.split_at(modes);
-    let (re_lo, re_hi) = xi_re.split_at_mut(half);
-    let (im_lo, im_hi) = xi_im.split_at_mut(half);
-    let (radius_lo, radius_hi) = radius.split_at(half);
-    for (((x, y), w), a) in re_lo
-        .iter_mut()
-        .zip(im_lo.iter_mut())
-        .zip(radius_lo)
-        .zip(angles)
-    {
-        (*x, *y) = normal_pair(*w, a & 0xffff);
-    }
-    for (((x, y), w), a) in re_hi
-        .iter_mut()
-        .zip(im_hi.iter_mut())
-        .zip(radius_hi)
-        .zip(angles)
-    {
-        (*x, *y) = normal_pair(*w, a >> 16);
-    }
-}
-
-/// Lanes the transform is laid out for: each half of a trajectory's modes is padded to a
-/// multiple of this, so no pair is left to a scalar remainder loop (16: AVX-512's f32 width).
-const LANES: usize = 16;
-
-/// Buffers for the noise of a few trajectories at a time: each one's words from its own stream
-/// and the normals made from them, trajectory after trajectory (columns of `modes`).
+/// Buffers for the noise of a few trajectories at a time: each one's radius words and angles from
+/// its own stream, and the normals made from them, trajectory after trajectory (columns of
+/// `modes`).
 #[derive(Clone, Debug, Default)]
 pub struct NoiseBuffer {
     modes: usize,
-    words: Vec<u32>,
+    radius: Vec<u32>,
+    angle: Vec<u16>,
     pub xi_re: Vec<f32>,
     pub xi_im: Vec<f32>,
-    /// The transform's inputs and outputs, each half of each trajectory padded to [`LANES`].
-    padded: Padded,
-}
-
-#[derive(Clone, Debug, Default)]
-struct Padded {
-    radius: Vec<u32>,
-    angle: Vec<u32>,
-    x: Vec<f32>,
-    y: Vec<f32>,
 }
 
 impl NoiseBuffer {
@@ -173,24 +121,14 @@ impl NoiseBuffer {
 
     /// Room for `trajectories` trajectories.
     pub fn with_trajectories(modes: usize, trajectories: usize) -> Self {
-        let padded = 2 * Self::padded_half(modes) * trajectories;
+        let n = modes * trajectories;
         Self {
             modes,
-            words: vec![0; words_per_draw(modes) * trajectories],
-            xi_re: vec![0.0; modes * trajectories],
-            xi_im: vec![0.0; modes * trajectories],
-            padded: Padded {
-                radius: vec![0; padded],
-                angle: vec![0; padded],
-                x: vec![0.0; padded],
-                y: vec![0.0; padded],
-            },
+            radius: vec![0; n],
+            angle: vec![0; n],
+            xi_re: vec![0.0; n],
+            xi_im: vec![0.0; n],
         }
-    }
-
-    /// A trajectory's first half of modes (the larger), padded to a multiple of [`LANES`].
-    fn padded_half(modes: usize) -> usize {
-        modes.div_ceil(2).next_multiple_of(LANES)
     }
 
     /// How many trajectories one [`NoiseBuffer::draw_columns`] can take.
@@ -204,64 +142,38 @@ impl NoiseBuffer {
     }
 
     /// Draw column `k` (a normal pair per mode) from `rngs[k]`, for every `k`: each stream
-    /// gives the words it would give to [`NoiseBuffer::draw`], so the normals are the same
+    /// gives the numbers it would give to [`NoiseBuffer::draw`], so the normals are the same
     /// whichever trajectories share a call. One pass of the transform serves them all.
     ///
     /// # Panics
     /// If there are more streams than [`NoiseBuffer::trajectories`].
     pub fn draw_columns<R: Rng>(&mut self, rngs: &mut [R]) {
-        let (modes, per_draw) = (self.modes, words_per_draw(self.modes));
+        let modes = self.modes;
         let n = rngs.len();
         assert!(n <= self.trajectories(), "draw_columns: {n} streams");
         if modes == 0 {
             return;
         }
-        for (rng, words) in rngs.iter_mut().zip(self.words.chunks_exact_mut(per_draw)) {
-            rng.fill(words);
+        let columns = self
+            .radius
+            .chunks_exact_mut(modes)
+            .zip(self.angle.chunks_exact_mut(modes));
+        for (rng, (radius, angle)) in rngs.iter_mut().zip(columns) {
+            rng.fill(radius);
+            rng.fill(angle);
         }
-        // The words of each trajectory laid out as [first half | pad | second half | pad], so
-        // one transform over all of them runs on full lanes; the pads' pairs are discarded.
-        let (half, stride) = (modes.div_ceil(2), Self::padded_half(modes));
-        let pad = &mut self.padded;
-        let columns = self.words.chunks_exact(per_draw).take(n);
-        let slots = pad.radius.chunks_exact_mut(2 * stride);
-        for ((words, radius), angle) in columns
-            .zip(slots)
-            .zip(pad.angle.chunks_exact_mut(2 * stride))
-        {
-            let (w_radius, w_angle) = words.split_at(modes);
-            radius[..half].copy_from_slice(&w_radius[..half]);
-            radius[stride..][..modes - half].copy_from_slice(&w_radius[half..]);
-            for (i, a) in w_angle.iter().enumerate() {
-                angle[i] = a & 0xffff;
-                angle[stride + i] = a >> 16;
-            }
-        }
-        let used = 2 * stride * n;
-        let (radius, angle) = (&pad.radius[..used], &pad.angle[..used]);
-        let (x, y) = (&mut pad.x[..used], &mut pad.y[..used]);
+        let used = n * modes;
+        let (radius, angle) = (&self.radius[..used], &self.angle[..used]);
+        let (xi_re, xi_im) = (&mut self.xi_re[..used], &mut self.xi_im[..used]);
         dispatch(
             #[inline(always)]
             || {
-                for (((x, y), w), a) in x.iter_mut().zip(y.iter_mut()).zip(radius).zip(angle) {
-                    (*x, *y) = normal_pair(*w, *a);
+                let pairs = xi_re.iter_mut().zip(xi_im.iter_mut());
+                for ((x, y), (w, a)) in pairs.zip(radius.iter().zip(angle)) {
+                    (*x, *y) = normal_pair(*w, u32::from(*a));
                 }
             },
-        );
-        let slots = pad
-            .x
-            .chunks_exact(2 * stride)
-            .zip(pad.y.chunks_exact(2 * stride));
-        let columns = self
-            .xi_re
-            .chunks_exact_mut(modes)
-            .zip(self.xi_im.chunks_exact_mut(modes));
-        for ((x, y), (re, im)) in slots.zip(columns).take(n) {
-            re[..half].copy_from_slice(&x[..half]);
-            re[half..].copy_from_slice(&x[stride..][..modes - half]);
-            im[..half].copy_from_slice(&y[..half]);
-            im[half..].copy_from_slice(&y[stride..][..modes - half]);
-        }
+        )
     }
 }
 
@@ -414,12 +326,17 @@ mod tests {
             .map(|_| replay.next_u32())
             .collect();
         assert_eq!(words.len(), 11);
+        // Radius words first, then the angles two to a word, low half first.
         assert_eq!(
-            normal_pair(words[2], words[9] & 0xffff),
+            normal_pair(words[2], words[8] & 0xffff),
             (buffer.xi_re[2], buffer.xi_im[2])
         );
         assert_eq!(
-            normal_pair(words[6], words[9] >> 16),
+            normal_pair(words[5], words[9] >> 16),
+            (buffer.xi_re[5], buffer.xi_im[5])
+        );
+        assert_eq!(
+            normal_pair(words[6], words[10] & 0xffff),
             (buffer.xi_re[6], buffer.xi_im[6])
         );
         // The stream continues where the draw stopped.
