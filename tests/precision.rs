@@ -13,8 +13,14 @@ use spinboson::physics::{
     sample_spins,
 };
 
-/// The systems compared: the full model without and with loss, and the adiabatic model in both
-/// of its forms (`J'` for Ns <= 2 Nb, the two products otherwise) with and without the self-term.
+/// `c`'s collective form (what a run integrates for Nb > Ns).
+fn collective(c: Couplings) -> Couplings {
+    c.collective().expect("Nb > Ns")
+}
+
+/// The systems compared: the full model without and with loss, on all modes and on the
+/// collective ones, and the adiabatic model in both of its forms (`J'` for Ns <= 2 Nb, the two
+/// products otherwise) with and without the self-term.
 fn cases() -> Vec<(&'static str, Couplings, Dynamics)> {
     let full = dynamics(Model::SpinBoson, 1.0, 1.0, false);
     vec![
@@ -22,6 +28,16 @@ fn cases() -> Vec<(&'static str, Couplings, Dynamics)> {
         (
             "loss",
             couplings(20, 200, 3.0, 1.0, 1),
+            Dynamics { kappa: 0.3, ..full },
+        ),
+        (
+            "collective",
+            collective(couplings(20, 200, 3.0, 1.0, 1)),
+            full,
+        ),
+        (
+            "collective loss",
+            collective(couplings(20, 200, 3.0, 1.0, 1)),
             Dynamics { kappa: 0.3, ..full },
         ),
         (
@@ -100,10 +116,19 @@ fn every_trajectory_has_the_same_bits_in_any_batch_width() {
         couplings(91, 909, 3.0, 1.0, 1),
         dynamics(Model::SpinBoson, 1.0, 1.0, false),
     );
+    let paper_collective = (
+        "collective, Ns 91 Nb 909",
+        collective(couplings(91, 909, 3.0, 1.0, 1)),
+        Dynamics {
+            kappa: 0.3,
+            ..dynamics(Model::SpinBoson, 1.0, 1.0, false)
+        },
+    );
     let runs = cases()
         .into_iter()
         .map(|case| (case, 70, vec![1, 2, 3, 8, 13, 64]))
-        .chain([(paper, 10, vec![1, 3, 8])]);
+        .chain([(paper, 10, vec![1, 3, 8])])
+        .chain([(paper_collective, 70, vec![1, 3, 13, 64])]);
     for ((name, c, d), total, widths) in runs {
         for precision in [Precision::F64, Precision::Mixed] {
             let whole = bits(&in_batches(&c, d, precision, total, total, 30));
@@ -131,7 +156,7 @@ fn spin_averages(states: &[BatchState]) -> Vec<[f64; 2]> {
 }
 
 /// Mixed precision against f64, paired: the same 400 initial samples (and loss noise) integrated
-/// both ways, each trajectory in its own disorder realization, for the five [`cases`]. At
+/// both ways, each trajectory in its own disorder realization, for the seven [`cases`]. At
 /// t = 0.4, 1.6, 6.4 and 12.8, for the spin-averaged `sx` and `sz`:
 /// - the ensemble means agree within 4.5 error bars (the standard errors of both means added in
 ///   quadrature; with paired samples this is conservative);
@@ -158,7 +183,11 @@ fn mixed_precision_agrees_with_f64_within_the_statistical_error() {
     let n = 400;
     for (name, c0, d) in cases() {
         let realizations: Vec<Couplings> = (0..n)
-            .map(|k| couplings(c0.ns(), c0.nb(), 3.0, 1.0, 100 + k as u64))
+            .map(|k| couplings(c0.ns(), c0.physical_modes(), 3.0, 1.0, 100 + k as u64))
+            .map(|c| match c0.mode_basis() {
+                Some(_) => collective(c),
+                None => c,
+            })
             .collect();
         let runs = |precision| -> Vec<_> {
             realizations

@@ -180,12 +180,38 @@ impl Couplings {
     /// assert!((c.j_diag()[1] - g.j_diag()[1]).abs() < 1e-15);
     /// ```
     pub fn collective(&self) -> Option<Couplings> {
-        let (ns, nb) = (self.ns, self.nb);
+        (self.nb > self.ns).then(|| Self::collective_from(self.gt().to_owned(), self.omega))
+    }
+
+    /// [`Couplings::sample`] followed by [`Couplings::collective`] (when Nb > Ns), with the same
+    /// bits, holding at most two Ns x Nb matrices at a time instead of six: the normals go
+    /// straight into `g^T`, which the QR then overwrites.
+    pub fn sample_collective<R: Rng + ?Sized>(
+        ns: usize,
+        nb: usize,
+        coupling_var: f64,
+        omega: f64,
+        rng: &mut R,
+    ) -> Self {
         if nb <= ns {
-            return None;
+            return Self::sample(ns, nb, coupling_var, omega, rng);
         }
+        let scale = coupling_var.sqrt();
+        let mut gt = Mat::<f64>::zeros(nb, ns);
+        // The order of `sample`: spin by spin, mode by mode.
+        for j in 0..ns {
+            for l in 0..nb {
+                let z: f64 = rng.sample(StandardNormal);
+                gt[(l, j)] = scale * z;
+            }
+        }
+        Self::collective_from(gt, omega)
+    }
+
+    /// The collective form from `g^T` (Nb x Ns, Nb > Ns), factorized in place.
+    fn collective_from(mut qr: Mat<f64>, omega: f64) -> Couplings {
+        let (nb, ns) = (qr.nrows(), qr.ncols());
         let par = Par::Seq;
-        let mut qr = self.gt().to_owned();
         let block = recommended_block_size::<f64>(nb, ns);
         let mut coeff = Mat::<f64>::zeros(block, ns);
         let mut mem = MemBuffer::new(qr_in_place_scratch::<f64>(
@@ -202,32 +228,28 @@ impl Couplings {
             MemStack::new(&mut mem),
             Default::default(),
         );
-        // R is the upper triangle of the first Ns rows; the Householder vectors are below the
-        // diagonal, with an implicit unit diagonal (made explicit here).
+        // R is the upper triangle of the first Ns rows. Below the diagonal are the Householder
+        // vectors, whose unit diagonal is implicit: faer reads only the strict lower part (the
+        // basis test checks Q^T Q = I and R^T Q^T = g).
         let r = Mat::<f64>::from_fn(ns, ns, |i, j| if i <= j { qr[(i, j)] } else { 0.0 });
-        let basis = Mat::<f64>::from_fn(nb, ns, |i, j| match i.cmp(&j) {
-            std::cmp::Ordering::Less => 0.0,
-            std::cmp::Ordering::Equal => 1.0,
-            std::cmp::Ordering::Greater => qr[(i, j)],
-        });
         let mut q = Mat::<f64>::identity(nb, ns);
         let mut mem = MemBuffer::new(
             apply_block_householder_sequence_on_the_left_in_place_scratch::<f64>(nb, block, ns),
         );
         apply_block_householder_sequence_on_the_left_in_place_with_conj(
-            basis.as_ref(),
+            qr.as_ref(),
             coeff.as_ref(),
             Conj::No,
             q.as_mut(),
             par,
             MemStack::new(&mut mem),
         );
-        let mut reduced = Couplings::from_fn(ns, ns, self.omega, |j, l| r[(l, j)]);
-        reduced.modes = Some(Box::new(ModeBasis {
-            nb,
-            qt: (0..nb * ns).map(|i| q[(i / ns, i % ns)]).collect(),
-        }));
-        Some(reduced)
+        drop(qr);
+        let qt = (0..nb * ns).map(|i| q[(i / ns, i % ns)]).collect();
+        drop(q);
+        let mut reduced = Couplings::from_fn(ns, ns, omega, |j, l| r[(l, j)]);
+        reduced.modes = Some(Box::new(ModeBasis { nb, qt }));
+        reduced
     }
 
     /// Where the simulated modes sit among the physical ones (collective form only).

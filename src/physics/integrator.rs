@@ -154,7 +154,7 @@ pub struct Stepper<'c> {
     drive: Vec<f64>,
     /// A photon kick `Im a -= pending_kick * drive` not yet applied (0 = none).
     pending_kick: f64,
-    /// One trajectory's loss noise at a time (empty without loss).
+    /// The loss noise of [`NOISE_CHUNK`] trajectories at a time (empty without loss).
     noise: NoiseBuffer,
     /// How the adiabatic field is evaluated (unused by the spin-boson model).
     adiabatic_form: AdiabaticForm,

@@ -137,9 +137,10 @@ pub const MAX_BATCH: usize = 256;
 /// Batches are never made narrower than this by [`Params::max_batch`] (the width before batch
 /// widths followed the system size).
 pub const MIN_WIDE_BATCH: usize = 32;
-/// Coupling matrices with at least this many entries (`Ns Nb`, reached at Nt = 1741 for
-/// alpha = 10) may be integrated in batches of [`MAX_BATCH`] trajectories, smaller ones in
-/// batches of at most 64.
+/// Simulated coupling matrices with at least this many entries (`Ns` times
+/// [`Params::simulated_modes`]: `Ns^2` for the collective modes, reached at Nt = 5500 for
+/// alpha = 10; `Ns Nb` for the adiabatic model, at Nt = 1741) may be integrated in batches of
+/// [`MAX_BATCH`] trajectories, smaller ones in batches of at most 64.
 pub const WIDE_BATCH_COUPLINGS: usize = 250_000;
 /// A batch is widened beyond [`MIN_WIDE_BATCH`] only while the run keeps at least this many
 /// batches (for the threads of a large machine, and the jackknife units of a one-realization fit).
@@ -513,16 +514,12 @@ impl Params {
         8 * (2 * ns * nb + ns + basis + if interaction { ns * ns } else { 0 }) + 4 * single
     }
 
-    /// Peak bytes while one realization's couplings are built: with collective modes the full
-    /// `g` twice, the QR factors, the basis and its transpose (six Ns x Nb matrices) besides the
-    /// result; else the result itself.
+    /// Peak bytes while one realization's couplings are built: with collective modes one
+    /// Ns x Nb matrix (the QR factors, then the basis `Q` before it is transposed) besides the
+    /// result ([`Couplings::sample_collective`](super::Couplings::sample_collective)); else the
+    /// normals drawn before they are stored twice, one more Ns x Nb.
     pub fn couplings_build_bytes(&self) -> u64 {
-        let full = if self.collective() {
-            6 * 8 * (self.ns() * self.nb()) as u64
-        } else {
-            0
-        };
-        self.couplings_bytes() + full
+        self.couplings_bytes() + 8 * (self.ns() * self.nb()) as u64
     }
 
     /// Estimated peak memory in bytes: per worker thread one batch (its couplings, state and
@@ -532,8 +529,10 @@ impl Params {
         let nb = self.simulated_modes() as u64;
         let batch = self.batch_layout().1 as u64;
         let couplings = self.couplings_bytes();
+        // The loss noise buffer: 8 trajectories of 4 + 2 bytes of words and 2 x 4 of normals
+        // per mode.
         let per_worker =
-            self.couplings_build_bytes() + batch * self.batch_bytes_per_trajectory() + 12 * nb;
+            self.couplings_build_bytes() + batch * self.batch_bytes_per_trajectory() + 112 * nb;
         // Realizations waiting for a later batch: all of them between the passes over the chunks,
         // else at most the two whose quick batch ran ahead of the rest.
         let (chunks, _) = self.batch_layout();

@@ -92,16 +92,12 @@ pub enum BatchEnd {
 /// model with more modes than spins is simulated on its collective modes
 /// ([`Couplings::collective`]): the same dynamics, `alpha` times fewer flops.
 pub fn realization_couplings(params: &Params, realization: usize) -> Couplings {
-    let full = Couplings::sample(
-        params.ns(),
-        params.nb(),
-        params.coupling_var(),
-        params.omega,
-        &mut realization_rng(params.seed, realization),
-    );
+    let (ns, nb) = (params.ns(), params.nb());
+    let (var, omega) = (params.coupling_var(), params.omega);
+    let rng = &mut realization_rng(params.seed, realization);
     match params.model {
-        Model::SpinBoson => full.collective().unwrap_or(full),
-        Model::Adiabatic => full,
+        Model::SpinBoson => Couplings::sample_collective(ns, nb, var, omega, rng),
+        Model::Adiabatic => Couplings::sample(ns, nb, var, omega, rng),
     }
 }
 
