@@ -128,13 +128,27 @@ impl Couplings {
         omega: f64,
         rng: &mut R,
     ) -> Self {
+        let gt = Self::draw_transposed(ns, nb, coupling_var, rng);
+        Self::from_fn(ns, nb, omega, |j, l| gt[(l, j)])
+    }
+
+    /// `g^T` (Nb x Ns) of [`Couplings::sample`]: `sqrt(coupling_var)` times standard normals
+    /// drawn spin by spin (`j` outer, `l` inner).
+    fn draw_transposed<R: Rng + ?Sized>(
+        ns: usize,
+        nb: usize,
+        coupling_var: f64,
+        rng: &mut R,
+    ) -> Mat<f64> {
         let scale = coupling_var.sqrt();
-        let mut rows = Vec::with_capacity(ns * nb);
-        for _ in 0..ns * nb {
-            let z: f64 = rng.sample(StandardNormal);
-            rows.push(scale * z);
+        let mut gt = Mat::<f64>::zeros(nb, ns);
+        for j in 0..ns {
+            for l in 0..nb {
+                let z: f64 = rng.sample(StandardNormal);
+                gt[(l, j)] = scale * z;
+            }
         }
-        Self::from_fn(ns, nb, omega, |j, l| rows[j * nb + l])
+        gt
     }
 
     /// A realization with given couplings `g(j, l)`.
@@ -193,17 +207,9 @@ impl Couplings {
         omega: f64,
         rng: &mut R,
     ) -> Self {
+        let gt = Self::draw_transposed(ns, nb, coupling_var, rng);
         if nb <= ns {
-            return Self::sample(ns, nb, coupling_var, omega, rng);
-        }
-        let scale = coupling_var.sqrt();
-        let mut gt = Mat::<f64>::zeros(nb, ns);
-        // The order of `sample`: spin by spin, mode by mode.
-        for j in 0..ns {
-            for l in 0..nb {
-                let z: f64 = rng.sample(StandardNormal);
-                gt[(l, j)] = scale * z;
-            }
+            return Self::from_fn(ns, nb, omega, |j, l| gt[(l, j)]);
         }
         Self::collective_from(gt, omega)
     }
