@@ -37,7 +37,11 @@ fn explorer(preset: Option<&std::path::Path>) -> ExitCode {
 
 #[cfg(not(feature = "gui"))]
 fn explorer(_preset: Option<&std::path::Path>) -> ExitCode {
-    // Built without the `gui` feature: show what the program can do instead.
+    // Built without the `gui` feature: say so, and show what the program can do instead.
+    eprintln!(
+        "error: this binary was built without the explorer (cargo's --no-default-features); \
+         `cargo build --release` builds it. The headless commands:\n"
+    );
     <Cli as clap::CommandFactory>::command().print_help().ok();
-    ExitCode::SUCCESS
+    ExitCode::from(2)
 }

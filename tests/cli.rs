@@ -148,6 +148,16 @@ fn a_run_estimated_above_ten_minutes_needs_yes() {
     assert!(stderr.contains("pass --yes"), "{stderr}");
 }
 
+/// A binary built without the explorer says so instead of quietly printing the help (exit 2).
+#[cfg(not(feature = "gui"))]
+#[test]
+fn without_the_explorer_no_command_says_it_is_missing() {
+    let out = spinboson(&[], None);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("built without the explorer"), "{stderr}");
+}
+
 #[test]
 fn help_lists_defaults_builtin_presets_and_the_explorer() {
     let top = spinboson(&["--help"], None);

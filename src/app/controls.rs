@@ -316,14 +316,20 @@ pub fn readouts_ui(
         row(
             "Ns, Nb",
             if collective {
-                format!("{}, {} ({} coupled)", p.ns(), p.nb(), p.simulated_modes())
+                format!(
+                    "{}, {} ({} collective)",
+                    p.ns(),
+                    p.nb(),
+                    p.simulated_modes()
+                )
             } else {
                 format!("{}, {}", p.ns(), p.nb())
             },
             "Spins and photon modes. All modes share one frequency, so only Ns combinations of \
-             them (the span of the couplings' rows) ever feel the spins: the engine integrates \
-             those collective modes, the same dynamics at alpha times fewer flops, and keeps \
-             the rest, which rotate and decay on their own, in the photon number and energy.",
+             them (the span of the couplings' rows) ever act on the spins: the engine integrates \
+             those collective modes (the number in brackets), the same dynamics at alpha times \
+             fewer flops, and keeps the rest, which rotate and decay on their own, in the photon \
+             number and energy.",
         );
         row(
             "σ/√h, ω/h",
