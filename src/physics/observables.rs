@@ -43,11 +43,6 @@ impl Observable {
     }
 }
 
-/// The adiabatic model keeps no photon state (its photon number is the slaved field).
-fn dynamics_has_no_modes(stepper: &Stepper<'_>) -> bool {
-    stepper.dynamics().model == Model::Adiabatic
-}
-
 /// Measure every trajectory of `state`: `out[b]` gets `[sx, sy, sz, n_photon, E / Nt]`
 /// (the energy itself; the caller subtracts `E(0) / Nt` to form the drift).
 ///
@@ -70,12 +65,13 @@ pub fn measure(
 ) {
     let (ns, nb) = (state.ns, state.nb);
     let physical = stepper.couplings().physical_modes();
+    let dynamics = *stepper.dynamics();
+    // The adiabatic model keeps no photon state (its photon number is the slaved field).
     assert!(
-        physical == nb || dynamics_has_no_modes(stepper) || outside.len() >= state.width,
+        physical == nb || dynamics.model == Model::Adiabatic || outside.len() >= state.width,
         "measure: collective modes need every trajectory's outside photons"
     );
     let nt = (ns + physical) as f64;
-    let dynamics = *stepper.dynamics();
     let couplings = stepper.couplings();
     let (omega, j_diag) = (couplings.omega(), couplings.j_diag());
     let drive = stepper.compute_drive(state);
